@@ -1,0 +1,81 @@
+import { State, type Card as FsrsCard, type Grade } from 'ts-fsrs';
+import type { ExamDomain } from './exams.ts';
+
+/** The FSRS memory and scheduling state of a card, exactly as ts-fsrs defines it. */
+export type Schedule = FsrsCard;
+
+export interface Deck {
+  id: string;
+  title: string;
+  description: string;
+  /** Order on the home screen. */
+  position: number;
+}
+
+/** What a card says. Text fields are Markdown. */
+export interface CardContent {
+  front: string;
+  back: string;
+  source: string;
+  exam: ExamDomain[];
+  tags: string[];
+  note: string;
+}
+
+/**
+ * Which study queue a card is in. Mirrors the FSRS state for cards being studied, and can
+ * hold a card out of study without touching its FSRS state (as Anki's `queue` column does).
+ */
+export const Queue = { New: 0, Learning: 1, Review: 2, Retired: -3 } as const;
+export type Queue = (typeof Queue)[keyof typeof Queue];
+
+export function queueForState(state: State): Queue {
+  if (state === State.New) return Queue.New;
+  return state === State.Review ? Queue.Review : Queue.Learning;
+}
+
+export interface CardRecord extends CardContent, Schedule {
+  id: string;
+  deckId: string;
+  /** Order in which new cards are introduced within the deck. */
+  position: number;
+  queue: Queue;
+}
+
+/** One answer, appended to the review log and never edited (undo deletes it). */
+export interface ReviewLogRow {
+  id?: number;
+  cardId: string;
+  deckId: string;
+  rating: Grade;
+  reviewedAt: Date;
+  stateBefore: State;
+  due: Date;
+  stability: number;
+  difficulty: number;
+  scheduledDays: number;
+  durationMs: number;
+}
+
+export interface StudySettings {
+  /** Local hour at which a new study day begins (Anki's "next day starts at"). */
+  dayStartHour: number;
+  newCardsPerDay: number;
+  reviewsPerDay: number;
+  desiredRetention: number;
+  maximumIntervalDays: number;
+  learningSteps: string[];
+  relearningSteps: string[];
+  fuzz: boolean;
+}
+
+export const defaultSettings: StudySettings = {
+  dayStartHour: 4,
+  newCardsPerDay: 20,
+  reviewsPerDay: 200,
+  desiredRetention: 0.9,
+  maximumIntervalDays: 36500,
+  learningSteps: ['1m', '10m'],
+  relearningSteps: ['10m'],
+  fuzz: true,
+};

@@ -1,0 +1,36 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { CardRecord, Deck, ReviewLogRow, StudySettings } from '../domain/types.ts';
+
+export interface SettingRow {
+  key: 'study';
+  value: StudySettings;
+}
+
+export interface MetaRow {
+  key: 'builtInVersion';
+  value: string;
+}
+
+export type KubecardsDatabase = Dexie & {
+  decks: EntityTable<Deck, 'id'>;
+  cards: EntityTable<CardRecord, 'id'>;
+  reviewLog: EntityTable<ReviewLogRow, 'id'>;
+  settings: EntityTable<SettingRow, 'key'>;
+  meta: EntityTable<MetaRow, 'key'>;
+};
+
+export function openDatabase(name: string): KubecardsDatabase {
+  // 'strict' durability: an answer counts as saved only once it is on disk, so a crash
+  // right after the next card appears cannot lose it.
+  const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as KubecardsDatabase;
+  db.version(1).stores({
+    decks: 'id, position',
+    // The queue reads cards of one deck and queue in due order (learning, review) or in
+    // introduction order (new), always through these two indexes.
+    cards: 'id, deckId, [deckId+queue+due], [deckId+queue+position]',
+    reviewLog: '++id, cardId, [deckId+reviewedAt], reviewedAt',
+    settings: 'key',
+    meta: 'key',
+  });
+  return db;
+}

@@ -1,0 +1,141 @@
+// The one module that talks to IndexedDB. Screens call these typed functions and never
+// see Dexie; every multi-row change happens in a single transaction.
+import Dexie from 'dexie';
+import { State } from 'ts-fsrs';
+import { planBuiltInSync } from '../domain/builtInSync.ts';
+import type { BuiltInDeck } from '../domain/deckFile.ts';
+import { nextInQueue, type QueueSnapshot, type QueueState } from '../domain/queue.ts';
+import { studyDay } from '../domain/studyDay.ts';
+import { defaultSettings, Queue, type CardRecord, type Deck, type ReviewLogRow, type StudySettings } from '../domain/types.ts';
+import { openDatabase, type KubecardsDatabase } from './database.ts';
+
+export interface DeckSummary {
+  deck: Deck;
+  queue: QueueState;
+}
+
+/** What is needed to take an answer back: the card as it was, and the log row to remove. */
+export interface AnswerReceipt {
+  before: CardRecord;
+  logId: number;
+}
+
+export class Storage {
+  private readonly db: KubecardsDatabase;
+
+  constructor(name = 'kubecards') {
+    this.db = openDatabase(name);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  async settings(): Promise<StudySettings> {
+    const row = await this.db.settings.get('study');
+    return { ...defaultSettings, ...row?.value };
+  }
+
+  async saveSettings(value: StudySettings): Promise<void> {
+    await this.db.settings.put({ key: 'study', value });
+  }
+
+  async builtInVersion(): Promise<string | undefined> {
+    return (await this.db.meta.get('builtInVersion'))?.value;
+  }
+
+  /** Brings the built-in decks to `version`; see planBuiltInSync for what is kept. */
+  async syncBuiltInDecks(decks: BuiltInDeck[], version: string, now: Date): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.decks, db.cards, db.meta], async () => {
+      const deckIds = decks.map((deck) => deck.id);
+      const existingDecks = await db.decks.toArray();
+      const existing = await db.cards.where('deckId').anyOf([...deckIds, ...existingDecks.map((deck) => deck.id)]).toArray();
+      const plan = planBuiltInSync(decks, existing, now);
+      await db.decks.bulkPut(plan.decks);
+      await db.cards.bulkAdd(plan.added);
+      await db.cards.bulkPut([...plan.updated, ...plan.retired]);
+      await db.meta.put({ key: 'builtInVersion', value: version });
+    });
+  }
+
+  async decks(): Promise<Deck[]> {
+    return this.db.decks.orderBy('position').toArray();
+  }
+
+  async deck(id: string): Promise<Deck | undefined> {
+    return this.db.decks.get(id);
+  }
+
+  async card(id: string): Promise<CardRecord | undefined> {
+    return this.db.cards.get(id);
+  }
+
+  async reviewLog(cardId: string): Promise<ReviewLogRow[]> {
+    return this.db.reviewLog.where('cardId').equals(cardId).sortBy('id');
+  }
+
+  async deckSummaries(now: Date, settings: StudySettings): Promise<DeckSummary[]> {
+    const decks = await this.decks();
+    return Promise.all(decks.map(async (deck) => ({ deck, queue: await this.queue(deck.id, now, settings) })));
+  }
+
+  /** The next card of a deck and the remaining counts, as of `now`. */
+  async queue(deckId: string, now: Date, settings: StudySettings): Promise<QueueState> {
+    const { db } = this;
+    const day = studyDay(now, settings.dayStartHour);
+    const inQueue = (queue: Queue, from: Date | typeof Dexie.minKey, to: Date | typeof Dexie.maxKey) =>
+      db.cards.where('[deckId+queue+due]').between([deckId, queue, from], [deckId, queue, to], true, false);
+    // A function, not a shared value: Dexie collections are mutable, limit() would stick.
+    const newCards = () =>
+      db.cards.where('[deckId+queue+position]').between([deckId, Queue.New, Dexie.minKey], [deckId, Queue.New, Dexie.maxKey]);
+
+    return db.transaction('r', [db.cards, db.reviewLog], async () => {
+      const [learning, reviews, reviewsDue, newHead, newAvailable, answeredToday, laterLearning, laterReview] =
+        await Promise.all([
+          inQueue(Queue.Learning, Dexie.minKey, day.end).toArray(),
+          inQueue(Queue.Review, Dexie.minKey, day.end).limit(1).toArray(),
+          inQueue(Queue.Review, Dexie.minKey, day.end).count(),
+          newCards().limit(1).toArray(),
+          newCards().count(),
+          db.reviewLog.where('[deckId+reviewedAt]').between([deckId, day.start], [deckId, day.end]).toArray(),
+          inQueue(Queue.Learning, day.end, Dexie.maxKey).first(),
+          inQueue(Queue.Review, day.end, Dexie.maxKey).first(),
+        ]);
+      const snapshot: QueueSnapshot = {
+        learning,
+        reviews,
+        reviewsDue,
+        newCards: newHead,
+        newAvailable,
+        doneToday: {
+          newCards: answeredToday.filter((row) => row.stateBefore === State.New).length,
+          reviews: answeredToday.filter((row) => row.stateBefore === State.Review).length,
+        },
+        laterDue: [laterLearning?.due, laterReview?.due]
+          .filter((due): due is Date => due !== undefined)
+          .sort((a, b) => a.getTime() - b.getTime())[0],
+      };
+      return nextInQueue(snapshot, now, settings, day.end);
+    });
+  }
+
+  /** Stores an answer: the updated card and its log row, both or neither. */
+  async answer(before: CardRecord, after: CardRecord, log: ReviewLogRow): Promise<AnswerReceipt> {
+    const { db } = this;
+    const logId = await db.transaction('rw', [db.cards, db.reviewLog], async () => {
+      await db.cards.put(after);
+      return db.reviewLog.add(log);
+    });
+    return { before, logId: logId as number };
+  }
+
+  /** Takes an answer back: the card exactly as it was, and its log row gone. */
+  async undoAnswer(receipt: AnswerReceipt): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.cards, db.reviewLog], async () => {
+      await db.cards.put(receipt.before);
+      await db.reviewLog.delete(receipt.logId);
+    });
+  }
+}
