@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
-import { fsrs, Rating, State } from 'ts-fsrs';
+import { fsrs, Rating, State, type Grade } from 'ts-fsrs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BuiltInDeck } from '../../src/domain/deckFile.ts';
 import { applyAnswer, createScheduler, previewOutcomes, scheduleOf } from '../../src/domain/scheduler.ts';
@@ -36,7 +36,7 @@ async function seeded(count = 3): Promise<Storage> {
   return storage;
 }
 
-async function answerFirst(storage: Storage, at: Date, rating = Rating.Good) {
+async function answerFirst(storage: Storage, at: Date, rating: Grade = Rating.Good) {
   const queue = await storage.queue('history', at, defaultSettings);
   const before = queue.card!;
   const outcome = previewOutcomes(createScheduler(defaultSettings), before, at)[rating];

@@ -1,10 +1,11 @@
-import { createEmptyCard, State } from 'ts-fsrs';
-import { Queue, queueForState, type CardRecord } from '../../src/domain/types.ts';
+import { State } from 'ts-fsrs';
+import { newSchedule } from '../../src/domain/scheduler.ts';
+import { queueForState, type CardRecord } from '../../src/domain/types.ts';
 
 /** A card record with plain content; FSRS fields from a new card unless overridden. */
 export function makeCard(id: string, overrides: Partial<CardRecord> = {}, createdAt = new Date('2026-01-01T00:00:00Z')): CardRecord {
   const state = overrides.state ?? State.New;
-  return {
+  const base: CardRecord = {
     id,
     deckId: 'deck',
     position: 0,
@@ -14,8 +15,8 @@ export function makeCard(id: string, overrides: Partial<CardRecord> = {}, create
     exam: ['KCNA Kubernetes Fundamentals'],
     tags: [],
     note: '',
-    ...createEmptyCard(createdAt),
-    queue: overrides.queue ?? (state === State.New ? Queue.New : queueForState(state)),
-    ...overrides,
+    ...newSchedule(createdAt),
+    queue: queueForState(state),
   };
+  return { ...base, ...overrides };
 }
