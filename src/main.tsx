@@ -6,7 +6,10 @@ import './ui/styles.css';
 const root = document.getElementById('app')!;
 
 startSession().then(
-  (session) => render(<App session={session} />, root),
+  (session) => {
+    root.textContent = ''; // the "Loading…" placeholder; Preact does not replace existing children
+    render(<App session={session} />, root);
+  },
   (error: unknown) => {
     root.textContent = `Kubecards could not open its database: ${error instanceof Error ? error.message : String(error)}`;
   },

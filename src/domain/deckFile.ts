@@ -34,6 +34,8 @@ const cardFields = ['Q', 'A', 'C', 'source', 'exam', 'tags', 'note'] as const;
 type HeaderField = (typeof headerFields)[number];
 type CardField = (typeof cardFields)[number];
 
+/** Fields whose text may run over several lines; the others are one line each. */
+const multiLineFields: readonly string[] = ['description', 'Q', 'A', 'C', 'source', 'note'];
 const fieldLine = /^(deck|title|description|Q|A|C|source|exam|tags|note):(?:\s(.*)|)$/;
 const idPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const fenceLine = /^\s*(```|~~~)/;
@@ -91,8 +93,9 @@ function readBlocks(source: DeckSource, problems: string[]) {
       } else if (current.fields[name]) {
         problems.push(`${at(line)}: "${name}:" given twice (first on line ${current.fields[name].line})`);
       }
-      field = { line, lines: [match[2] ?? ''] };
-      current.fields[name] = field;
+      const value: Field = { line, lines: [match[2] ?? ''] };
+      current.fields[name] = value;
+      field = multiLineFields.includes(name) ? value : undefined;
       return;
     }
     if (field) {
@@ -138,12 +141,18 @@ function readCard(block: Block<CardField>, file: string, problems: string[]): Om
       problems.push(`${at(line)}: ${problem.message}`);
     }
     if (problems.length > before) return [];
-    return expandCloze(text).map(({ number, front, back }) => ({ id: `${block.id}-c${number}`, front, back, ...common }));
+    return expandCloze(text).map(({ number, front, back }) => ({
+      id: `${block.id}-c${number}`,
+      kind: 'cloze' as const,
+      front,
+      back,
+      ...common,
+    }));
   }
   if (!Q || !fieldText(Q)) problems.push(`${at(block.line)}: card "${block.id}" has no question (Q:) or cloze (C:)`);
   if (!A || !fieldText(A)) problems.push(`${at(block.line)}: card "${block.id}" has no answer (A:)`);
   if (problems.length > before) return [];
-  return [{ id: block.id, front: fieldText(Q), back: fieldText(A), ...common }];
+  return [{ id: block.id, kind: 'basic', front: fieldText(Q), back: fieldText(A), ...common }];
 }
 
 /** The deck, and for each of its cards the line where the card starts. */

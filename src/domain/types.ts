@@ -14,6 +14,8 @@ export interface Deck {
 
 /** What a card says. Text fields are Markdown. */
 export interface CardContent {
+  /** A cloze card's back repeats its front with the deletion filled in, so it replaces the front. */
+  kind: 'basic' | 'cloze';
   front: string;
   back: string;
   source: string;

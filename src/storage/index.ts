@@ -11,6 +11,8 @@ import { openDatabase, type KubecardsDatabase } from './database.ts';
 
 export interface DeckSummary {
   deck: Deck;
+  /** Cards in the deck, not counting retired ones. */
+  cardCount: number;
   queue: QueueState;
 }
 
@@ -77,7 +79,18 @@ export class Storage {
 
   async deckSummaries(now: Date, settings: StudySettings): Promise<DeckSummary[]> {
     const decks = await this.decks();
-    return Promise.all(decks.map(async (deck) => ({ deck, queue: await this.queue(deck.id, now, settings) })));
+    return Promise.all(
+      decks.map(async (deck) => ({ deck, cardCount: await this.cardCount(deck.id), queue: await this.queue(deck.id, now, settings) })),
+    );
+  }
+
+  async cardCount(deckId: string): Promise<number> {
+    const { db } = this;
+    const [all, retired] = await Promise.all([
+      db.cards.where('deckId').equals(deckId).count(),
+      db.cards.where('[deckId+queue+due]').between([deckId, Queue.Retired, Dexie.minKey], [deckId, Queue.Retired, Dexie.maxKey]).count(),
+    ]);
+    return all - retired;
   }
 
   /** The next card of a deck and the remaining counts, as of `now`. */

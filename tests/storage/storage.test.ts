@@ -19,6 +19,7 @@ function deckOf(count: number): BuiltInDeck {
     cards: Array.from({ length: count }, (_, position) => ({
       id: `card-${position}`,
       position,
+      kind: 'basic' as const,
       front: `Q${position}`,
       back: `A${position}`,
       source: 'test',

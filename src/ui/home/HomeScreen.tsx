@@ -33,12 +33,15 @@ export function HomeScreen({ session }: { session: Session }) {
         </section>
       )}
       <ul class="deck-list" aria-busy={!summaries}>
-        {summaries?.map(({ deck, queue }) => (
+        {summaries?.map(({ deck, cardCount, queue }) => (
           <li key={deck.id}>
             <a class="deck" href={deckHref(deck.id)}>
               <span class="deck-title">{deck.title}</span>
               <span class="deck-description">{deck.description}</span>
-              <QueueCounts counts={queue.counts} />
+              <span class="deck-meta">
+                <QueueCounts counts={queue.counts} />
+                <span class="deck-size">{cardCount} cards</span>
+              </span>
             </a>
           </li>
         ))}

@@ -6,7 +6,7 @@ import type { QueueCounts as Counts } from '../../domain/queue.ts';
 import { applyAnswer, grades, outcomeInterval, previewOutcomes, type Outcomes } from '../../domain/scheduler.ts';
 import { Queue, type CardRecord, type Deck } from '../../domain/types.ts';
 import { deckHref } from '../App.tsx';
-import { CardText } from '../common/CardText.tsx';
+import { Markdown } from '../common/Markdown.tsx';
 import { NextDue } from '../common/NextDue.tsx';
 import { QueueCounts } from '../common/QueueCounts.tsx';
 import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
@@ -144,13 +144,15 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
 
       {(view.phase === 'question' || view.phase === 'answer') && (
         <article class="card" aria-live="polite" data-card-id={view.card.id}>
-          <CardText class="front" text={view.card.front} />
+          {view.phase === 'question' || view.card.kind === 'basic' ? <Markdown class="front" text={view.card.front} /> : null}
           {view.phase === 'answer' && (
             <>
-              <hr />
-              <CardText class="back" text={view.card.back} />
-              {view.card.note && <CardText class="note" text={view.card.note} />}
-              <p class="source">Source: {view.card.source}</p>
+              {view.card.kind === 'basic' && <hr />}
+              <Markdown class="back" text={view.card.back} />
+              {view.card.note && <Markdown class="note" text={view.card.note} />}
+              <p class="source">
+                <span class="source-label">Source:</span> {view.card.source}
+              </p>
             </>
           )}
         </article>
@@ -168,7 +170,8 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       )}
 
       <footer class="answer-bar">
-        {undo.size > 0 && (
+        {/* While grading, the four grade buttons get the whole width; U still undoes. */}
+        {undo.size > 0 && view.phase !== 'answer' && (
           <button type="button" class="undo" onClick={undoLast} aria-keyshortcuts="U Control+Z">
             Undo
           </button>

@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readDeckFolder } from '../../src/build/builtInDecks.ts';
+import { openPhone, type PhoneBrowser } from './browser.ts';
+
+const decks = readDeckFolder(fileURLToPath(new URL('../../decks', import.meta.url)));
+
+let phone: PhoneBrowser;
+beforeEach(async () => {
+  phone = await openPhone();
+});
+afterEach(async () => {
+  expect(phone.foreignRequests).toEqual([]);
+  expect(phone.errors).toEqual([]);
+  await phone.close();
+});
+
+describe('built-in decks in the app', () => {
+  it('lists every deck with its description, card count and due counts', async () => {
+    const { page, baseUrl } = phone;
+    await page.goto(baseUrl);
+    await page.locator('a.deck').first().waitFor();
+    expect(await page.locator('.starting').count()).toBe(0);
+    const shown = await page.locator('a.deck').evaluateAll((links) =>
+      links.map((link) => ({
+        title: link.querySelector('.deck-title')!.textContent,
+        description: link.querySelector('.deck-description')!.textContent,
+        size: link.querySelector('.deck-size')!.textContent,
+        newCount: link.querySelector('[data-count="newCards"]')!.textContent!.replace(/\s+/g, ' '),
+      })),
+    );
+    expect(shown).toEqual(
+      decks.map((deck) => ({
+        title: deck.title,
+        description: deck.description,
+        size: `${deck.cards.length} cards`,
+        newCount: `${Math.min(20, deck.cards.length)} new`,
+      })),
+    );
+  });
+
+  it('shows a cloze with its deletion hidden, then filled in with the source, rendered as Markdown', async () => {
+    const { page, baseUrl } = phone;
+    const deck = decks.find((candidate) => candidate.cards[0].kind === 'cloze')!;
+    await page.goto(`${baseUrl}#/deck/${deck.id}`);
+    const card = page.locator('article.card');
+    await card.waitFor();
+    expect(await card.getAttribute('data-card-id')).toBe(deck.cards[0].id);
+    expect(await card.locator('strong').first().textContent()).toMatch(/^\[.*\]$/);
+    expect(await card.innerText()).not.toContain('**');
+    expect(await card.innerText()).not.toContain('{{c');
+    await page.getByRole('button', { name: 'Show answer' }).tap();
+    await page.locator('.source').waitFor();
+    expect(await card.locator('.card-text').count()).toBeGreaterThanOrEqual(1);
+    expect(await card.locator('.front').count()).toBe(0);
+    expect(await card.locator('.source').innerText()).toBe(`Source: ${deck.cards[0].source}`);
+  });
+
+  it('renders code blocks inside the card without widening a 360 px screen', async () => {
+    const { page, baseUrl } = phone;
+    await page.setViewportSize({ width: 360, height: 740 });
+    const deck = decks.find((candidate) => candidate.cards.some((card) => card.front.includes('```')))!;
+    const index = deck.cards.findIndex((card) => card.front.includes('```'));
+    await page.goto(`${baseUrl}#/deck/${deck.id}`);
+    await page.locator('article.card').waitFor();
+    // Answer Easy until the card with the code block comes up.
+    for (let i = 0; i < index; i++) {
+      await page.keyboard.press('Space');
+      await page.keyboard.press('4');
+      await page.waitForFunction((seen) => document.querySelectorAll('article.card').length === 1 && !document.querySelector('.grades') && document.querySelector('article.card')?.getAttribute('data-card-id') !== seen, deck.cards[i].id);
+    }
+    const card = page.locator('article.card');
+    expect(await card.getAttribute('data-card-id')).toBe(deck.cards[index].id);
+    expect(await card.locator('pre code').count()).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
+});
