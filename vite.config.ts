@@ -1,9 +1,57 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { builtInDecksPlugin } from './src/build/builtInDecks.ts';
+import { contentSecurityPolicyPlugin } from './src/build/contentSecurityPolicy.ts';
+
+// Where the app is served from: "/" by default, e.g. "/kubecards/" for GitHub Pages.
+const base = process.env.KUBECARDS_BASE ?? '/';
 
 export default defineConfig({
-  plugins: [builtInDecksPlugin(fileURLToPath(new URL('./decks', import.meta.url)))],
+  base,
+  define: {
+    // Shown in settings; lets a user (and the update test) tell two builds apart.
+    __APP_BUILD__: JSON.stringify(process.env.KUBECARDS_BUILD ?? JSON.parse(readFileSync('package.json', 'utf8')).version),
+  },
+  plugins: [
+    builtInDecksPlugin(fileURLToPath(new URL('./decks', import.meta.url))),
+    contentSecurityPolicyPlugin(),
+    VitePWA({
+      // Prompt, never autoUpdate: a new worker activating mid-review would delete the old
+      // hashed chunks under a running page (vite-plugin-pwa#450). The page asks the user.
+      registerType: 'prompt',
+      injectRegister: false,
+      includeAssets: ['favicon.svg', 'icons/apple-touch-icon.png'],
+      manifest: {
+        id: './',
+        name: 'Kubecards: cloud native flashcards',
+        short_name: 'Kubecards',
+        description: 'Spaced-repetition flashcards for Kubernetes and cloud native learners, KCNA and CKA. Works offline.',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        orientation: 'portrait',
+        lang: 'en',
+        theme_color: '#fafafa',
+        background_color: '#fafafa',
+        categories: ['education'],
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+        // Safe with prompt mode: it only takes control of pages no worker controls yet (the
+        // first visit), so the app works offline without a reload after installing.
+        clientsClaim: true,
+      },
+    }),
+  ],
   oxc: {
     jsx: { runtime: 'automatic', importSource: 'preact' },
   },

@@ -1,3 +1,5 @@
+/// <reference types="vite-plugin-pwa/client" />
+
 declare module 'virtual:built-in-decks' {
   const decks: import('./domain/deckFile.ts').BuiltInDeck[];
   export default decks;
@@ -6,3 +8,5 @@ declare module 'virtual:built-in-decks-version' {
   const version: string;
   export default version;
 }
+/** Build label (package version, or KUBECARDS_BUILD), set in vite.config.ts. */
+declare const __APP_BUILD__: string;

@@ -24,13 +24,39 @@ export interface AnswerReceipt {
 
 export class Storage {
   private readonly db: KubecardsDatabase;
+  private readonly writes = new Set<Promise<unknown>>();
+  private readonly replacedListeners: (() => void)[] = [];
 
   constructor(name = 'kubecards') {
     this.db = openDatabase(name);
+    // A newer app version in another tab wants to change the schema: this tab stops using
+    // the database at once (no writes with an old idea of the schema) and asks to reload.
+    this.db.on('versionchange', () => {
+      this.db.close({ disableAutoOpen: true });
+      for (const listener of this.replacedListeners) listener();
+      return false;
+    });
   }
 
   close(): void {
     this.db.close();
+  }
+
+  /** Called when another tab upgrades the database; this tab can no longer read or write. */
+  onReplaced(listener: () => void): void {
+    this.replacedListeners.push(listener);
+  }
+
+  /** Resolves once no write is in flight, e.g. before reloading into a new version. */
+  async idle(): Promise<void> {
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+  }
+
+  private track<T>(write: Promise<T>): Promise<T> {
+    this.writes.add(write);
+    const untrack = () => this.writes.delete(write);
+    write.then(untrack, untrack);
+    return write;
   }
 
   async settings(): Promise<StudySettings> {
@@ -136,19 +162,23 @@ export class Storage {
   /** Stores an answer: the updated card and its log row, both or neither. */
   async answer(before: CardRecord, after: CardRecord, log: ReviewLogRow): Promise<AnswerReceipt> {
     const { db } = this;
-    const logId = await db.transaction('rw', [db.cards, db.reviewLog], async () => {
-      await db.cards.put(after);
-      return db.reviewLog.add(log);
-    });
+    const logId = await this.track(
+      db.transaction('rw', [db.cards, db.reviewLog], async () => {
+        await db.cards.put(after);
+        return db.reviewLog.add(log);
+      }),
+    );
     return { before, logId: logId as number };
   }
 
   /** Takes an answer back: the card exactly as it was, and its log row gone. */
   async undoAnswer(receipt: AnswerReceipt): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', [db.cards, db.reviewLog], async () => {
-      await db.cards.put(receipt.before);
-      await db.reviewLog.delete(receipt.logId);
-    });
+    await this.track(
+      db.transaction('rw', [db.cards, db.reviewLog], async () => {
+        await db.cards.put(receipt.before);
+        await db.reviewLog.delete(receipt.logId);
+      }),
+    );
   }
 }

@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../app/session.ts';
+import { AppNotices } from './AppNotices.tsx';
 import { HomeScreen } from './home/HomeScreen.tsx';
 import { ReviewScreen } from './review/ReviewScreen.tsx';
+import { SettingsScreen } from './settings/SettingsScreen.tsx';
 
-type Route = { screen: 'home' } | { screen: 'review'; deckId: string };
+type Route = { screen: 'home' } | { screen: 'settings' } | { screen: 'review'; deckId: string };
 
 function routeFromHash(hash: string): Route {
+  if (hash === '#/settings') return { screen: 'settings' };
   const review = /^#\/deck\/([^/]+)$/.exec(hash);
   return review ? { screen: 'review', deckId: decodeURIComponent(review[1]) } : { screen: 'home' };
 }
@@ -23,9 +26,12 @@ export function App({ session }: { session: Session }) {
     return () => removeEventListener('hashchange', onHashChange);
   }, []);
 
-  return route.screen === 'review' ? (
-    <ReviewScreen key={route.deckId} session={session} deckId={route.deckId} />
-  ) : (
-    <HomeScreen session={session} />
+  return (
+    <>
+      {route.screen === 'review' && <ReviewScreen key={route.deckId} session={session} deckId={route.deckId} />}
+      {route.screen === 'settings' && <SettingsScreen />}
+      {route.screen === 'home' && <HomeScreen session={session} />}
+      <AppNotices session={session} />
+    </>
   );
 }

@@ -28,8 +28,16 @@ export interface PhoneBrowser {
   close(): Promise<void>;
 }
 
-export async function openPhone(): Promise<PhoneBrowser> {
-  const baseUrl = inject('baseUrl');
+export interface PhoneOptions {
+  /** Where the app is served; the shared production build by default. */
+  baseUrl?: string;
+  colorScheme?: 'light' | 'dark';
+  /** Block service workers, for tests about the page alone. */
+  serviceWorkers?: 'allow' | 'block';
+}
+
+export async function openPhone(options: PhoneOptions = {}): Promise<PhoneBrowser> {
+  const baseUrl = options.baseUrl ?? inject('baseUrl');
   const profile = mkdtempSync(join(tmpdir(), 'kubecards-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
@@ -39,6 +47,14 @@ export async function openPhone(): Promise<PhoneBrowser> {
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
+    colorScheme: options.colorScheme ?? 'light',
+    serviceWorkers: options.serviceWorkers ?? 'allow',
+  });
+  // Content-Security-Policy violations, as the page itself sees them.
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
   });
   const origin = new URL(baseUrl).origin;
   const foreignRequests: string[] = [];
@@ -88,4 +104,13 @@ export async function readStore<T>(page: Page, store: string): Promise<T[]> {
       }),
     store,
   );
+}
+
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+}
+
+/** Waits until a service worker controls the page (it claims the page on first install). */
+export async function waitForServiceWorkerControl(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
 }

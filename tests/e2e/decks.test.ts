@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readDeckFolder } from '../../src/build/builtInDecks.ts';
 import { openPhone, type PhoneBrowser } from './browser.ts';
+import { waitForCardOtherThan } from './reviewActions.ts';
 
 const decks = readDeckFolder(fileURLToPath(new URL('../../decks', import.meta.url)));
 
@@ -67,7 +68,7 @@ describe('built-in decks in the app', () => {
     for (let i = 0; i < index; i++) {
       await page.keyboard.press('Space');
       await page.keyboard.press('4');
-      await page.waitForFunction((seen) => document.querySelectorAll('article.card').length === 1 && !document.querySelector('.grades') && document.querySelector('article.card')?.getAttribute('data-card-id') !== seen, deck.cards[i].id);
+      await waitForCardOtherThan(page, deck.cards[i].id);
     }
     const card = page.locator('article.card');
     expect(await card.getAttribute('data-card-id')).toBe(deck.cards[index].id);

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CardRecord, ReviewLogRow } from '../../src/domain/types.ts';
 import { openPhone, readStore, type PhoneBrowser } from './browser.ts';
+import { answerGood, openDeck } from './reviewActions.ts';
 
 let phone: PhoneBrowser;
 beforeEach(async () => {
@@ -11,16 +12,11 @@ afterEach(async () => {
   await phone.close();
 });
 
-/** Opens the history deck, answers Good on the first card and waits for the next card. */
+/** Opens the history deck and answers Good on the first card; the next card shows once it is saved. */
 async function answerOneCard(page: Page, baseUrl: string): Promise<string> {
   await page.goto(baseUrl);
-  await page.locator('a.deck', { hasText: 'Kubernetes history' }).tap();
-  const card = page.locator('article.card');
-  const id = (await card.getAttribute('data-card-id'))!;
-  await page.getByRole('button', { name: 'Show answer' }).tap();
-  await page.getByRole('button', { name: /^Good/ }).tap();
-  await page.waitForFunction((first) => document.querySelector('article.card')?.getAttribute('data-card-id') !== first, id);
-  return id;
+  await openDeck(page, 'Kubernetes history');
+  return answerGood(page);
 }
 
 async function expectStoredOnce(page: Page, baseUrl: string, id: string) {

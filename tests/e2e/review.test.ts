@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { intervalLabel } from '../../src/domain/intervalLabel.ts';
 import type { CardRecord, ReviewLogRow } from '../../src/domain/types.ts';
 import { openPhone, readStore, type PhoneBrowser } from './browser.ts';
+import { currentCardId, waitForCard, waitForCardOtherThan } from './reviewActions.ts';
 
 let phone: PhoneBrowser;
 beforeEach(async () => {
@@ -14,7 +15,6 @@ afterEach(async () => {
   await phone.close();
 });
 
-const currentCardId = (page: Page) => page.locator('article.card').getAttribute('data-card-id');
 const counts = async (page: Page) => {
   const read = async (key: string) =>
     (await page.locator(`header [data-count="${key}"]`).first().textContent())!.replace(/\s+/g, ' ').trim();
@@ -65,7 +65,7 @@ describe('review loop on a phone', () => {
     }
 
     await page.getByRole('button', { name: /^Good/ }).tap();
-    await page.waitForFunction((id) => document.querySelector('article.card')?.getAttribute('data-card-id') !== id, first);
+    await waitForCardOtherThan(page, first);
     const second = await currentCardId(page);
     expect(second).not.toBe(first);
     const answered = await cardInDb(page, first!);
@@ -75,14 +75,14 @@ describe('review loop on a phone', () => {
     expect(await counts(page)).toEqual({ newCards: '19 new', learning: '1 learning', reviews: '0 to review' });
 
     await page.getByRole('button', { name: 'Undo' }).tap();
-    await page.waitForFunction((id) => document.querySelector('article.card')?.getAttribute('data-card-id') === id, first);
+    await waitForCard(page, first);
     expect(await cardInDb(page, first!)).toEqual(firstStored);
     expect(await logOf(page, first!)).toHaveLength(0);
     expect(await counts(page)).toEqual({ newCards: '20 new', learning: '0 learning', reviews: '0 to review' });
 
     await page.getByRole('button', { name: 'Show answer' }).tap();
     await page.getByRole('button', { name: /^Good/ }).tap();
-    await page.waitForFunction((id) => document.querySelector('article.card')?.getAttribute('data-card-id') !== id, first);
+    await waitForCardOtherThan(page, first);
 
     await page.reload();
     await page.locator('article.card').waitFor();
@@ -108,7 +108,10 @@ describe('review loop on a phone', () => {
     const { page, baseUrl } = phone;
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
-    await page.keyboard.press('Tab');
+    // Tab to the first deck (past the settings link), then open it.
+    for (let tabs = 0; tabs < 5 && !(await page.evaluate(() => document.activeElement?.matches('a.deck'))); tabs++) {
+      await page.keyboard.press('Tab');
+    }
     await page.keyboard.press('Enter');
     await page.locator('article.card').waitFor();
     const first = await currentCardId(page);
@@ -120,12 +123,12 @@ describe('review loop on a phone', () => {
     await page.keyboard.press('Space');
     await expectGradeButtonsWithIntervals(page);
     await page.keyboard.press('3');
-    await page.waitForFunction((id) => document.querySelector('article.card')?.getAttribute('data-card-id') !== id, first);
+    await waitForCardOtherThan(page, first);
     const second = await currentCardId(page);
     expect(await logOf(page, first!)).toHaveLength(1);
 
     await page.keyboard.press('u');
-    await page.waitForFunction((id) => document.querySelector('article.card')?.getAttribute('data-card-id') === id, first);
+    await waitForCard(page, first);
     expect(await cardInDb(page, first!)).toEqual(firstStored);
     expect(await logOf(page, first!)).toHaveLength(0);
 
@@ -133,12 +136,12 @@ describe('review loop on a phone', () => {
     await page.keyboard.press('Enter');
     await page.locator('.grades').waitFor();
     await page.keyboard.press('Enter');
-    await page.waitForFunction((id) => document.querySelector('article.card')?.getAttribute('data-card-id') !== id, first);
+    await waitForCardOtherThan(page, first);
     await page.keyboard.press('Control+z');
-    await page.waitForFunction((id) => document.querySelector('article.card')?.getAttribute('data-card-id') === id, first);
+    await waitForCard(page, first);
     await page.keyboard.press('Space');
     await page.keyboard.press('Space');
-    await page.waitForFunction((id) => document.querySelector('article.card')?.getAttribute('data-card-id') !== id, first);
+    await waitForCardOtherThan(page, first);
     expect(await currentCardId(page)).toBe(second);
 
     await page.reload();

@@ -1,7 +1,7 @@
-// Serves the production build (dist/) on a free localhost port for the end-to-end tests.
+// Serves the production build (dist/, built by `npm test` first) on a free localhost port.
 import { existsSync } from 'node:fs';
-import { preview } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { serveStatic } from './staticServer.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,11 +11,7 @@ declare module 'vitest' {
 
 export default async function serveBuild(project: TestProject) {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
-  const server = await preview({ preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false }, logLevel: 'warn' });
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('the preview server has no local URL');
-  project.provide('baseUrl', url);
-  return async () => {
-    await server.close();
-  };
+  const server = await serveStatic('dist');
+  project.provide('baseUrl', server.url);
+  return () => server.close();
 }

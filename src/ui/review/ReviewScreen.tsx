@@ -5,6 +5,7 @@ import { intervalLabel } from '../../domain/intervalLabel.ts';
 import type { QueueCounts as Counts } from '../../domain/queue.ts';
 import { applyAnswer, grades, outcomeInterval, previewOutcomes, type Outcomes } from '../../domain/scheduler.ts';
 import { Queue, type CardRecord, type Deck } from '../../domain/types.ts';
+import { requestPersistence } from '../../pwa/persistence.ts';
 import { deckHref } from '../App.tsx';
 import { Markdown } from '../common/Markdown.tsx';
 import { NextDue } from '../common/NextDue.tsx';
@@ -82,6 +83,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       const { card, log } = applyAnswer(view.card, view.outcomes[rating], new Date(), performance.now() - view.shownAt);
       undo.push(await storage.answer(view.card, card, log));
       await load();
+      requestPersistence(); // after real answers exist, not at first paint
     });
 
   const undoLast = () =>

@@ -1,0 +1,56 @@
+// A static file server for built apps, as a plain host would serve them. Its folder can be
+// swapped while it runs (to publish a new version under the same URL), and it can serve
+// under a sub-path such as /kubecards/.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+export interface StaticServer {
+  url: string;
+  serveFrom(folder: string): void;
+  close(): Promise<void>;
+}
+
+export async function serveStatic(folder: string, basePath = '/'): Promise<StaticServer> {
+  let root = folder;
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    if (!path.startsWith(basePath)) {
+      response.writeHead(404).end();
+      return;
+    }
+    const relative = normalize(path.slice(basePath.length) || 'index.html').replace(/^(\.\.[/\\])+/, '');
+    const file = join(root, relative);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404).end();
+      return;
+    }
+    // Revalidate everything, as static hosts commonly do for HTML and sw.js.
+    response.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${basePath}`,
+    serveFrom(next) {
+      root = next;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
