@@ -22,7 +22,8 @@ export default defineConfig({
       // hashed chunks under a running page (vite-plugin-pwa#450). The page asks the user.
       registerType: 'prompt',
       injectRegister: false,
-      includeAssets: ['favicon.svg', 'icons/apple-touch-icon.png'],
+      // The glob below already precaches every icon; listing them again would duplicate entries.
+      includeManifestIcons: false,
       manifest: {
         id: './',
         name: 'Kubecards: cloud native flashcards',
@@ -43,7 +44,7 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,svg,png}'], // the plugin adds manifest.webmanifest itself
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
         // Safe with prompt mode: it only takes control of pages no worker controls yet (the
