@@ -1,6 +1,7 @@
 // How a new app version's built-in decks are merged into a user's collection: cards are
 // matched by id, so edited wording keeps the user's progress, new ids arrive as new cards,
 // and cards no longer shipped are retired, never deleted, so their review history stays.
+// The user's own decks and cards, and text the user edited, are never touched.
 import type { BuiltInDeck } from './deckFile.ts';
 import { newSchedule } from './scheduler.ts';
 import { Queue, queueForState, type CardRecord, type Deck } from './types.ts';
@@ -12,27 +13,31 @@ export interface BuiltInSyncPlan {
   retired: CardRecord[];
 }
 
-export function planBuiltInSync(decks: BuiltInDeck[], existing: CardRecord[], now: Date): BuiltInSyncPlan {
-  const byId = new Map(existing.map((card) => [card.id, card]));
+/** `existingDecks` and `existingCards`: the built-in ones already stored. */
+export function planBuiltInSync(decks: BuiltInDeck[], existingDecks: Deck[], existingCards: CardRecord[], now: Date): BuiltInSyncPlan {
+  const storedDecks = new Map(existingDecks.map((deck) => [deck.id, deck]));
+  const byId = new Map(existingCards.map((card) => [card.id, card]));
   const shipped = new Set<string>();
   const plan: BuiltInSyncPlan = { decks: [], added: [], updated: [], retired: [] };
 
   decks.forEach((deck, deckPosition) => {
-    plan.decks.push({ id: deck.id, title: deck.title, description: deck.description, position: deckPosition });
+    const stored = storedDecks.get(deck.id);
+    const text = stored?.editedAt ? { title: stored.title, description: stored.description } : deck;
+    plan.decks.push({ ...stored, id: deck.id, title: text.title, description: text.description, position: deckPosition, origin: 'built-in' });
     for (const { id, ...content } of deck.cards) {
       shipped.add(id);
       const card = byId.get(id);
       if (!card) {
         const schedule = newSchedule(now);
-        plan.added.push({ id, deckId: deck.id, ...content, ...schedule, queue: queueForState(schedule.state) });
+        plan.added.push({ id, deckId: deck.id, ...content, ...schedule, queue: queueForState(schedule.state), origin: 'built-in' });
         continue;
       }
       const queue = card.queue === Queue.Retired ? queueForState(card.state) : card.queue;
-      const next: CardRecord = { ...card, ...content, deckId: deck.id, queue };
+      const next: CardRecord = { ...card, ...(card.editedAt ? {} : content), position: content.position, deckId: deck.id, queue };
       if (JSON.stringify(next) !== JSON.stringify(card)) plan.updated.push(next);
     }
   });
-  for (const card of existing) {
+  for (const card of existingCards) {
     if (!shipped.has(card.id) && card.queue !== Queue.Retired) plan.retired.push({ ...card, queue: Queue.Retired });
   }
   return plan;

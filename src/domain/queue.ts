@@ -1,17 +1,26 @@
-import type { CardRecord, StudySettings } from './types.ts';
+import { State } from 'ts-fsrs';
+import { Queue, type CardRecord, type StudySettings } from './types.ts';
 
 /** Anki's learn-ahead limit: when only learning cards are left, show one due this soon. */
 export const learnAheadMs = 20 * 60_000;
 
-/** What the storage layer gathers for one deck, through its indexes. */
+/**
+ * What the storage layer gathers for one deck, through its indexes. Only the head of each
+ * queue is read, and counts stop at the daily limit, so the cost does not grow with the
+ * collection.
+ */
 export interface QueueSnapshot {
-  /** Learning and relearning cards due before the end of the study day, by due. */
-  learning: CardRecord[];
-  /** Review cards due before the end of the study day, by due (at most what the limit allows). */
-  reviews: CardRecord[];
+  /** The learning or relearning card due first, if one is due before the study day ends. */
+  learningHead?: CardRecord;
+  /** Learning and relearning cards due within the learn-ahead limit. */
+  learningSoon: number;
+  /** The review card due first, if one is due before the study day ends. */
+  reviewHead?: CardRecord;
+  /** Review cards due before the study day ends, counted up to at least the daily limit. */
   reviewsDue: number;
-  /** New cards in introduction order (at most what the limit allows). */
-  newCards: CardRecord[];
+  /** The next new card in introduction order. */
+  newHead?: CardRecord;
+  /** New cards, counted up to at least the daily limit. */
   newAvailable: number;
   /** Answers given today in this deck to cards that were new, and to review cards. */
   doneToday: { newCards: number; reviews: number };
@@ -48,19 +57,17 @@ export function remainingToday(snapshot: QueueSnapshot, limits: Limits): { newCa
  */
 export function nextInQueue(snapshot: QueueSnapshot, now: Date, limits: Limits, endOfDay: Date): QueueState {
   const remaining = remainingToday(snapshot, limits);
-  const aheadUntil = now.getTime() + learnAheadMs;
-  const learningSoon = snapshot.learning.filter((card) => card.due.getTime() <= aheadUntil);
   const counts: QueueCounts = {
     newCards: remaining.newCards,
-    learning: learningSoon.length,
+    learning: snapshot.learningSoon,
     reviews: remaining.reviews,
   };
 
-  const learningDue = snapshot.learning[0];
-  if (learningDue && learningDue.due.getTime() <= now.getTime()) return { card: learningDue, counts };
+  const learning = snapshot.learningHead;
+  if (learning && learning.due.getTime() <= now.getTime()) return { card: learning, counts };
 
-  const reviewCard = remaining.reviews > 0 ? snapshot.reviews[0] : undefined;
-  const newCard = remaining.newCards > 0 ? snapshot.newCards[0] : undefined;
+  const reviewCard = remaining.reviews > 0 ? snapshot.reviewHead : undefined;
+  const newCard = remaining.newCards > 0 ? snapshot.newHead : undefined;
   if (reviewCard && newCard) {
     // Show a new card when new cards are behind reviews in the share of today's work done.
     const { newCards: newDone, reviews: reviewsDone } = snapshot.doneToday;
@@ -68,13 +75,48 @@ export function nextInQueue(snapshot: QueueSnapshot, now: Date, limits: Limits, 
     return { card: newBehind ? newCard : reviewCard, counts };
   }
   if (reviewCard || newCard) return { card: reviewCard ?? newCard, counts };
-  if (learningSoon[0]) return { card: learningSoon[0], counts };
+  if (learning && learning.due.getTime() <= now.getTime() + learnAheadMs) return { card: learning, counts };
 
-  const candidates = [snapshot.learning[0]?.due, snapshot.laterDue];
+  const candidates = [learning?.due, snapshot.laterDue];
   // Cards held back only by today's limits come back when the next study day starts.
   if (snapshot.newAvailable > 0 || snapshot.reviewsDue > 0) candidates.push(endOfDay);
-  const nextDueAt = candidates
-    .filter((date): date is Date => date !== undefined)
-    .reduce<Date | undefined>((earliest, date) => (!earliest || date < earliest ? date : earliest), undefined);
-  return { counts, nextDueAt };
+  return { counts, nextDueAt: earliestDate(candidates) };
+}
+
+export function earliestDate(dates: (Date | undefined)[]): Date | undefined {
+  return dates.reduce<Date | undefined>((earliest, date) => (date && (!earliest || date < earliest) ? date : earliest), undefined);
+}
+
+function earlierDue(a: CardRecord | undefined, b: CardRecord): CardRecord {
+  return a && a.due <= b.due ? a : b;
+}
+
+/**
+ * The snapshot as it is once `before` has been answered and become `after`, given a
+ * snapshot read while `before` was on screen but without it. The review screen shows the
+ * next card from this as soon as the answer is written, without reading the queue again.
+ */
+export function snapshotAfterAnswer(
+  withoutCard: QueueSnapshot,
+  before: CardRecord,
+  after: CardRecord,
+  now: Date,
+  endOfDay: Date,
+): QueueSnapshot {
+  const next = {
+    ...withoutCard,
+    doneToday: {
+      newCards: withoutCard.doneToday.newCards + (before.state === State.New ? 1 : 0),
+      reviews: withoutCard.doneToday.reviews + (before.state === State.Review ? 1 : 0),
+    },
+  };
+  if (after.due >= endOfDay) return { ...next, laterDue: earliestDate([withoutCard.laterDue, after.due]) };
+  if (after.queue === Queue.Learning) {
+    next.learningHead = earlierDue(withoutCard.learningHead, after);
+    if (after.due.getTime() <= now.getTime() + learnAheadMs) next.learningSoon += 1;
+  } else if (after.queue === Queue.Review) {
+    next.reviewHead = earlierDue(withoutCard.reviewHead, after);
+    next.reviewsDue += 1;
+  }
+  return next;
 }

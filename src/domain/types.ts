@@ -4,12 +4,18 @@ import type { ExamDomain } from './exams.ts';
 /** The FSRS memory and scheduling state of a card, exactly as ts-fsrs defines it. */
 export type Schedule = FsrsCard;
 
+/** Built-in decks and cards ship with the app; app updates never touch the user's own. */
+export type Origin = 'built-in' | 'user';
+
 export interface Deck {
   id: string;
   title: string;
   description: string;
   /** Order on the home screen. */
   position: number;
+  origin: Origin;
+  /** Set when the user renames the deck: app updates then keep the user's name. */
+  editedAt?: Date;
 }
 
 /** What a card says. Text fields are Markdown. */
@@ -28,7 +34,7 @@ export interface CardContent {
  * Which study queue a card is in. Mirrors the FSRS state for cards being studied, and can
  * hold a card out of study without touching its FSRS state (as Anki's `queue` column does).
  */
-export const Queue = { New: 0, Learning: 1, Review: 2, Retired: -3 } as const;
+export const Queue = { New: 0, Learning: 1, Review: 2, Suspended: -1, Buried: -2, Retired: -3 } as const;
 export type Queue = (typeof Queue)[keyof typeof Queue];
 
 export function queueForState(state: State): Queue {
@@ -42,6 +48,15 @@ export interface CardRecord extends CardContent, Schedule {
   /** Order in which new cards are introduced within the deck. */
   position: number;
   queue: Queue;
+  origin: Origin;
+  /** Anki's flags 1-4 (red, orange, green, blue); 0 or absent: none. */
+  flag?: number;
+  /** Study day (studyDay().number) on which the card was buried; it comes back the next. */
+  buriedOnDay?: number;
+  /** Set when the user edits the text: app updates then leave the card's text alone. */
+  editedAt?: Date;
+  /** A user's cloze note: its text, shared by the cards made from it (one per number). */
+  cloze?: { noteId: string; text: string; number: number };
 }
 
 /** One answer, appended to the review log and never edited (undo deletes it). */
@@ -70,6 +85,19 @@ export interface StudySettings {
   relearningSteps: string[];
   fuzz: boolean;
 }
+
+/** The settings a deck can set for itself (Anki's deck presets); the rest are global. */
+export const deckSettingKeys = [
+  'newCardsPerDay',
+  'reviewsPerDay',
+  'learningSteps',
+  'relearningSteps',
+  'maximumIntervalDays',
+  'desiredRetention',
+] as const satisfies readonly (keyof StudySettings)[];
+export type DeckSettings = Partial<Pick<StudySettings, (typeof deckSettingKeys)[number]>>;
+
+export const leechThreshold = 8;
 
 export const defaultSettings: StudySettings = {
   dayStartHour: 4,

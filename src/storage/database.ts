@@ -32,5 +32,17 @@ export function openDatabase(name: string): KubecardsDatabase {
     settings: 'key',
     meta: 'key',
   });
+  // Today's answers per kind are counted on an index, not read row by row.
+  db.version(2).stores({
+    reviewLog: '++id, cardId, [deckId+reviewedAt], [deckId+stateBefore+reviewedAt], reviewedAt',
+  });
+  // The user's own decks and cards: app updates touch only what is built in. Everything
+  // stored before this version came with the app.
+  db.version(3)
+    .stores({ decks: 'id, position, origin', cards: 'id, deckId, origin, [deckId+queue+due], [deckId+queue+position]' })
+    .upgrade(async (transaction) => {
+      await transaction.table('decks').toCollection().modify({ origin: 'built-in' });
+      await transaction.table('cards').toCollection().modify({ origin: 'built-in' });
+    });
   return db;
 }

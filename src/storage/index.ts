@@ -4,7 +4,7 @@ import Dexie from 'dexie';
 import { State } from 'ts-fsrs';
 import { planBuiltInSync } from '../domain/builtInSync.ts';
 import type { BuiltInDeck } from '../domain/deckFile.ts';
-import { nextInQueue, type QueueSnapshot, type QueueState } from '../domain/queue.ts';
+import { earliestDate, learnAheadMs, nextInQueue, type QueueSnapshot, type QueueState } from '../domain/queue.ts';
 import { studyDay } from '../domain/studyDay.ts';
 import { defaultSettings, Queue, type CardRecord, type Deck, type ReviewLogRow, type StudySettings } from '../domain/types.ts';
 import { openDatabase, type KubecardsDatabase } from './database.ts';
@@ -76,10 +76,9 @@ export class Storage {
   async syncBuiltInDecks(decks: BuiltInDeck[], version: string, now: Date): Promise<void> {
     const { db } = this;
     await db.transaction('rw', [db.decks, db.cards, db.meta], async () => {
-      const deckIds = decks.map((deck) => deck.id);
-      const existingDecks = await db.decks.toArray();
-      const existing = await db.cards.where('deckId').anyOf([...deckIds, ...existingDecks.map((deck) => deck.id)]).toArray();
-      const plan = planBuiltInSync(decks, existing, now);
+      const existingDecks = await db.decks.where('origin').equals('built-in').toArray();
+      const existingCards = await db.cards.where('origin').equals('built-in').toArray();
+      const plan = planBuiltInSync(decks, existingDecks, existingCards, now);
       await db.decks.bulkPut(plan.decks);
       await db.cards.bulkAdd(plan.added);
       await db.cards.bulkPut([...plan.updated, ...plan.retired]);
@@ -121,41 +120,58 @@ export class Storage {
 
   /** The next card of a deck and the remaining counts, as of `now`. */
   async queue(deckId: string, now: Date, settings: StudySettings): Promise<QueueState> {
+    return nextInQueue(await this.queueSnapshot(deckId, now, settings), now, settings, studyDay(now, settings.dayStartHour).end);
+  }
+
+  /**
+   * What the queue of a deck is made of, read through indexes: the head of each queue and
+   * counts up to the daily limits. With `without`, read as if that card were not there; the
+   * review screen reads this while a card is shown, to show the next one right after the
+   * answer is written (see snapshotAfterAnswer).
+   */
+  async queueSnapshot(deckId: string, now: Date, settings: StudySettings, without?: CardRecord): Promise<QueueSnapshot> {
     const { db } = this;
     const day = studyDay(now, settings.dayStartHour);
+    const aheadUntil = new Date(now.getTime() + learnAheadMs);
+    // Functions, not shared values: Dexie collections are mutable, limit() would stick.
     const inQueue = (queue: Queue, from: Date | typeof Dexie.minKey, to: Date | typeof Dexie.maxKey) =>
       db.cards.where('[deckId+queue+due]').between([deckId, queue, from], [deckId, queue, to], true, false);
-    // A function, not a shared value: Dexie collections are mutable, limit() would stick.
     const newCards = () =>
       db.cards.where('[deckId+queue+position]').between([deckId, Queue.New, Dexie.minKey], [deckId, Queue.New, Dexie.maxKey]);
+    const answeredToday = (stateBefore: State) =>
+      db.reviewLog.where('[deckId+stateBefore+reviewedAt]').between([deckId, stateBefore, day.start], [deckId, stateBefore, day.end]).count();
+    type Cards = ReturnType<typeof newCards>;
+    const head = async (collection: Cards) =>
+      (await collection.limit(2).toArray()).find((card) => card.id !== without?.id);
+    // Counting only just past the daily limit keeps the cost flat however many cards wait.
+    const countUpTo = async (collection: Cards, limit: number) =>
+      (await collection.limit(limit + 1).primaryKeys()).filter((id) => id !== without?.id).length;
+    const excluded = (queue: Queue, before: Date) => (without && without.queue === queue && without.due < before ? 1 : 0);
 
     return db.transaction('r', [db.cards, db.reviewLog], async () => {
-      const [learning, reviews, reviewsDue, newHead, newAvailable, answeredToday, laterLearning, laterReview] =
+      const [learningHead, learningDueSoon, reviewHead, reviewsDue, newHead, newAvailable, newDone, reviewsDone, laterLearning, laterReview] =
         await Promise.all([
-          inQueue(Queue.Learning, Dexie.minKey, day.end).toArray(),
-          inQueue(Queue.Review, Dexie.minKey, day.end).limit(1).toArray(),
-          inQueue(Queue.Review, Dexie.minKey, day.end).count(),
-          newCards().limit(1).toArray(),
-          newCards().count(),
-          db.reviewLog.where('[deckId+reviewedAt]').between([deckId, day.start], [deckId, day.end]).toArray(),
-          inQueue(Queue.Learning, day.end, Dexie.maxKey).first(),
-          inQueue(Queue.Review, day.end, Dexie.maxKey).first(),
+          head(inQueue(Queue.Learning, Dexie.minKey, day.end)),
+          inQueue(Queue.Learning, Dexie.minKey, aheadUntil).count(),
+          head(inQueue(Queue.Review, Dexie.minKey, day.end)),
+          countUpTo(inQueue(Queue.Review, Dexie.minKey, day.end), settings.reviewsPerDay),
+          head(newCards()),
+          countUpTo(newCards(), settings.newCardsPerDay),
+          answeredToday(State.New),
+          answeredToday(State.Review),
+          head(inQueue(Queue.Learning, day.end, Dexie.maxKey)),
+          head(inQueue(Queue.Review, day.end, Dexie.maxKey)),
         ]);
-      const snapshot: QueueSnapshot = {
-        learning,
-        reviews,
+      return {
+        learningHead,
+        learningSoon: learningDueSoon - excluded(Queue.Learning, aheadUntil),
+        reviewHead,
         reviewsDue,
-        newCards: newHead,
+        newHead,
         newAvailable,
-        doneToday: {
-          newCards: answeredToday.filter((row) => row.stateBefore === State.New).length,
-          reviews: answeredToday.filter((row) => row.stateBefore === State.Review).length,
-        },
-        laterDue: [laterLearning?.due, laterReview?.due]
-          .filter((due): due is Date => due !== undefined)
-          .sort((a, b) => a.getTime() - b.getTime())[0],
+        doneToday: { newCards: newDone, reviews: reviewsDone },
+        laterDue: earliestDate([laterLearning?.due, laterReview?.due]),
       };
-      return nextInQueue(snapshot, now, settings, day.end);
     });
   }
 

@@ -1,21 +1,8 @@
 // Opens the production build in Debian's Chromium with a fresh profile and a phone-sized
-// viewport. playwright-core drives the system browser; no browser is downloaded.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
-
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+// viewport, recording requests that leave the origin and console errors.
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeEach, expect, inject } from 'vitest';
+import { launchWithFreshProfile } from '../support/chromium.ts';
 
 export interface PhoneBrowser {
   context: BrowserContext;
@@ -38,15 +25,7 @@ export interface PhoneOptions {
 
 export async function openPhone(options: PhoneOptions = {}): Promise<PhoneBrowser> {
   const baseUrl = options.baseUrl ?? inject('baseUrl');
-  const profile = mkdtempSync(join(tmpdir(), 'kubecards-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    args: chromiumArgs,
-    headless: true,
-    viewport: { width: 412, height: 915 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
+  const { context, close } = await launchWithFreshProfile({
     colorScheme: options.colorScheme ?? 'light',
     serviceWorkers: options.serviceWorkers ?? 'allow',
   });
@@ -78,10 +57,7 @@ export async function openPhone(options: PhoneOptions = {}): Promise<PhoneBrowse
     baseUrl,
     foreignRequests,
     errors,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
@@ -113,4 +89,21 @@ export function cspViolations(page: Page): Promise<string[]> {
 /** Waits until a service worker controls the page (it claims the page on first install). */
 export async function waitForServiceWorkerControl(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+}
+
+/**
+ * A fresh phone for each test of the file; after each test, no request may have left the
+ * origin and nothing may have been logged as an error.
+ */
+export function phoneForEachTest(options: PhoneOptions = {}): () => PhoneBrowser {
+  let phone: PhoneBrowser;
+  beforeEach(async () => {
+    phone = await openPhone(options);
+  });
+  afterEach(async () => {
+    expect(phone.foreignRequests).toEqual([]);
+    expect(phone.errors).toEqual([]);
+    await phone.close();
+  });
+  return () => phone;
 }

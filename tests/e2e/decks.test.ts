@@ -1,24 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDeckFolder } from '../../src/build/builtInDecks.ts';
-import { openPhone, type PhoneBrowser } from './browser.ts';
+import { phoneForEachTest } from './browser.ts';
 import { waitForCardOtherThan } from './reviewActions.ts';
 
 const decks = readDeckFolder(fileURLToPath(new URL('../../decks', import.meta.url)));
 
-let phone: PhoneBrowser;
-beforeEach(async () => {
-  phone = await openPhone();
-});
-afterEach(async () => {
-  expect(phone.foreignRequests).toEqual([]);
-  expect(phone.errors).toEqual([]);
-  await phone.close();
-});
+const phone = phoneForEachTest();
 
 describe('built-in decks in the app', () => {
   it('lists every deck with its description, card count and due counts', async () => {
-    const { page, baseUrl } = phone;
+    const { page, baseUrl } = phone();
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
     expect(await page.locator('.starting').count()).toBe(0);
@@ -41,7 +33,7 @@ describe('built-in decks in the app', () => {
   });
 
   it('shows a cloze with its deletion hidden, then filled in with the source, rendered as Markdown', async () => {
-    const { page, baseUrl } = phone;
+    const { page, baseUrl } = phone();
     const deck = decks.find((candidate) => candidate.cards[0].kind === 'cloze')!;
     await page.goto(`${baseUrl}#/deck/${deck.id}`);
     const card = page.locator('article.card');
@@ -58,7 +50,7 @@ describe('built-in decks in the app', () => {
   });
 
   it('renders code blocks inside the card without widening a 360 px screen', async () => {
-    const { page, baseUrl } = phone;
+    const { page, baseUrl } = phone();
     await page.setViewportSize({ width: 360, height: 740 });
     const deck = decks.find((candidate) => candidate.cards.some((card) => card.front.includes('```')))!;
     const index = deck.cards.findIndex((card) => card.front.includes('```'));

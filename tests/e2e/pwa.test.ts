@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from './buildApp.ts';
+import { buildApp } from '../support/buildApp.ts';
 import { cspViolations, openPhone, waitForServiceWorkerControl, type PhoneBrowser, type PhoneOptions } from './browser.ts';
 import { answerGood, currentCardId, openDeck, reviewLog } from './reviewActions.ts';
-import { serveStatic, type StaticServer } from './staticServer.ts';
+import { serveStatic, type StaticServer } from '../support/staticServer.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

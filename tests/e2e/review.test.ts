@@ -1,19 +1,11 @@
 import type { Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { intervalLabel } from '../../src/domain/intervalLabel.ts';
 import type { CardRecord, ReviewLogRow } from '../../src/domain/types.ts';
-import { openPhone, readStore, type PhoneBrowser } from './browser.ts';
+import { phoneForEachTest, readStore } from './browser.ts';
 import { currentCardId, waitForCard, waitForCardOtherThan } from './reviewActions.ts';
 
-let phone: PhoneBrowser;
-beforeEach(async () => {
-  phone = await openPhone();
-});
-afterEach(async () => {
-  expect(phone.foreignRequests).toEqual([]);
-  expect(phone.errors).toEqual([]);
-  await phone.close();
-});
+const phone = phoneForEachTest();
 
 const counts = async (page: Page) => {
   const read = async (key: string) =>
@@ -41,7 +33,7 @@ async function expectGradeButtonsWithIntervals(page: Page) {
 
 describe('review loop on a phone', () => {
   it('answers, shows intervals, undoes and keeps the answer across a reload (touch)', async () => {
-    const { page, baseUrl } = phone;
+    const { page, baseUrl } = phone();
     await page.goto(baseUrl);
     const deckLink = page.locator('a.deck', { hasText: 'Kubernetes history' });
     await deckLink.waitFor();
@@ -105,7 +97,7 @@ describe('review loop on a phone', () => {
   });
 
   it('does the same with the keyboard alone', async () => {
-    const { page, baseUrl } = phone;
+    const { page, baseUrl } = phone();
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
     // Tab to the first deck (past the settings link), then open it.

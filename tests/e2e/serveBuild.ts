@@ -1,7 +1,7 @@
 // Serves the production build (dist/, built by `npm test` first) on a free localhost port.
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { serveStatic } from './staticServer.ts';
+import { serveStatic } from '../support/staticServer.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

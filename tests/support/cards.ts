@@ -8,6 +8,7 @@ export function makeCard(id: string, overrides: Partial<CardRecord> = {}, create
   const base: CardRecord = {
     id,
     deckId: 'deck',
+    origin: 'built-in',
     kind: 'basic',
     position: 0,
     front: `front of ${id}`,

@@ -13,10 +13,8 @@ const review = (id: string) => makeCard(id, { state: State.Review, queue: Queue.
 
 function snapshot(overrides: Partial<QueueSnapshot> = {}): QueueSnapshot {
   return {
-    learning: [],
-    reviews: [],
+    learningSoon: 0,
     reviewsDue: 0,
-    newCards: [],
     newAvailable: 0,
     doneToday: { newCards: 0, reviews: 0 },
     ...overrides,
@@ -26,7 +24,7 @@ function snapshot(overrides: Partial<QueueSnapshot> = {}): QueueSnapshot {
 describe('the study queue', () => {
   it('shows a learning card whose step is due before anything else', () => {
     const state = nextInQueue(
-      snapshot({ learning: [learning('l1', minutes(-1))], reviews: [review('r1')], reviewsDue: 1, newCards: [makeCard('n1')], newAvailable: 5 }),
+      snapshot({ learningHead: learning('l1', minutes(-1)), learningSoon: 1, reviewHead: review('r1'), reviewsDue: 1, newHead: makeCard('n1'), newAvailable: 5 }),
       now,
       limits,
       endOfDay,
@@ -37,7 +35,7 @@ describe('the study queue', () => {
 
   it('stops introducing new cards at the daily limit and says they come back at the next study day', () => {
     const full = nextInQueue(
-      snapshot({ newCards: [makeCard('n21')], newAvailable: 30, doneToday: { newCards: 20, reviews: 0 } }),
+      snapshot({ newHead: makeCard('n21'), newAvailable: 30, doneToday: { newCards: 20, reviews: 0 } }),
       now,
       limits,
       endOfDay,
@@ -45,25 +43,25 @@ describe('the study queue', () => {
     expect(full.card).toBeUndefined();
     expect(full.counts.newCards).toBe(0);
     expect(full.nextDueAt).toEqual(endOfDay);
-    const one = nextInQueue(snapshot({ newCards: [makeCard('n20')], newAvailable: 30, doneToday: { newCards: 19, reviews: 0 } }), now, limits, endOfDay);
+    const one = nextInQueue(snapshot({ newHead: makeCard('n20'), newAvailable: 30, doneToday: { newCards: 19, reviews: 0 } }), now, limits, endOfDay);
     expect(one.card?.id).toBe('n20');
     expect(one.counts.newCards).toBe(1);
   });
 
   it('stops at the review limit', () => {
     const state = nextInQueue(
-      snapshot({ reviews: [review('r1')], reviewsDue: 50, doneToday: { newCards: 0, reviews: 200 } }),
+      snapshot({ reviewHead: review('r1'), reviewsDue: 50, doneToday: { newCards: 0, reviews: 200 } }),
       now,
       limits,
       endOfDay,
     );
     expect(state.card).toBeUndefined();
     expect(state.counts.reviews).toBe(0);
-    expect(nextInQueue(snapshot({ reviews: [review('r1')], reviewsDue: 50, doneToday: { newCards: 0, reviews: 190 } }), now, limits, endOfDay).counts.reviews).toBe(10);
+    expect(nextInQueue(snapshot({ reviewHead: review('r1'), reviewsDue: 50, doneToday: { newCards: 0, reviews: 190 } }), now, limits, endOfDay).counts.reviews).toBe(10);
   });
 
   it('mixes new cards among reviews at an even pace', () => {
-    const base = { reviews: [review('r')], newCards: [makeCard('n')] };
+    const base = { reviewHead: review('r'), newHead: makeCard('n') };
     const pick = (reviewsDone: number, newDone: number) =>
       nextInQueue(
         snapshot({ ...base, reviewsDue: 30 - reviewsDone, newAvailable: 10 - newDone, doneToday: { newCards: newDone, reviews: reviewsDone } }),
@@ -79,21 +77,21 @@ describe('the study queue', () => {
   });
 
   it('shows a learning card early when it is all that is left and due within 20 minutes', () => {
-    const state = nextInQueue(snapshot({ learning: [learning('soon', minutes(15))] }), now, limits, endOfDay);
+    const state = nextInQueue(snapshot({ learningHead: learning('soon', minutes(15)), learningSoon: 1 }), now, limits, endOfDay);
     expect(state.card?.id).toBe('soon');
     expect(state.counts.learning).toBe(1);
     expect(learnAheadMs).toBe(20 * 60_000);
   });
 
   it('otherwise says when the next card is due', () => {
-    const state = nextInQueue(snapshot({ learning: [learning('later', minutes(25))] }), now, limits, endOfDay);
+    const state = nextInQueue(snapshot({ learningHead: learning('later', minutes(25)) }), now, limits, endOfDay);
     expect(state.card).toBeUndefined();
     expect(state.counts).toEqual({ newCards: 0, learning: 0, reviews: 0 });
     expect(state.nextDueAt).toEqual(minutes(25));
   });
 
   it('does not learn ahead while reviews are waiting', () => {
-    const state = nextInQueue(snapshot({ learning: [learning('soon', minutes(5))], reviews: [review('r1')], reviewsDue: 1 }), now, limits, endOfDay);
+    const state = nextInQueue(snapshot({ learningHead: learning('soon', minutes(5)), learningSoon: 1, reviewHead: review('r1'), reviewsDue: 1 }), now, limits, endOfDay);
     expect(state.card?.id).toBe('r1');
   });
 

@@ -1,14 +1,11 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
+import { earliestDate } from '../../domain/queue.ts';
 import type { DeckSummary } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
 import { NextDue } from '../common/NextDue.tsx';
 import { QueueCounts } from '../common/QueueCounts.tsx';
 import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
-
-function earliest(dates: (Date | undefined)[]): Date | undefined {
-  return dates.reduce<Date | undefined>((min, date) => (date && (!min || date < min) ? date : min), undefined);
-}
 
 export function HomeScreen({ session }: { session: Session }) {
   const [summaries, setSummaries] = useState<DeckSummary[]>();
@@ -18,7 +15,7 @@ export function HomeScreen({ session }: { session: Session }) {
   useEffect(load, [load]);
 
   const dueNow = summaries?.some(({ queue }) => queue.card);
-  const nextDueAt = summaries && !dueNow ? earliest(summaries.map(({ queue }) => queue.nextDueAt)) : undefined;
+  const nextDueAt = summaries && !dueNow ? earliestDate(summaries.map(({ queue }) => queue.nextDueAt)) : undefined;
   useRefreshWhenDue(nextDueAt, load);
 
   return (

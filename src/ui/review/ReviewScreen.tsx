@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Rating, type Grade } from 'ts-fsrs';
 import type { Session } from '../../app/session.ts';
 import { intervalLabel } from '../../domain/intervalLabel.ts';
-import type { QueueCounts as Counts } from '../../domain/queue.ts';
+import { nextInQueue, snapshotAfterAnswer, type QueueCounts as Counts, type QueueSnapshot, type QueueState } from '../../domain/queue.ts';
+import { studyDay } from '../../domain/studyDay.ts';
 import { applyAnswer, grades, outcomeInterval, previewOutcomes, type Outcomes } from '../../domain/scheduler.ts';
 import { Queue, type CardRecord, type Deck } from '../../domain/types.ts';
 import { requestPersistence } from '../../pwa/persistence.ts';
@@ -38,18 +39,32 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   const [error, setError] = useState<string>();
   // One write at a time: a double tap or a held key must not answer twice.
   const busy = useRef(false);
+  // The rest of the queue, read while a card is on screen, so that answering waits for
+  // nothing but the answer's own write.
+  const rest = useRef<{ cardId: string; day: number; snapshot: () => Promise<QueueSnapshot> } | undefined>(undefined);
 
-  const load = useCallback(
-    async (show?: CardRecord) => {
-      const queue = await storage.queue(deckId, new Date(), settings);
-      const card = show ?? queue.card;
-      setView(
-        card
-          ? { phase: 'question', card, counts: queue.counts, shownAt: performance.now() }
-          : { phase: 'done', counts: queue.counts, nextDueAt: queue.nextDueAt },
-      );
+  const show = useCallback(
+    (queue: QueueState, card = queue.card) => {
+      if (!card) {
+        rest.current = undefined;
+        setView({ phase: 'done', counts: queue.counts, nextDueAt: queue.nextDueAt });
+        return;
+      }
+      const now = new Date();
+      let read: Promise<QueueSnapshot> | undefined;
+      const snapshot = () => (read ??= storage.queueSnapshot(deckId, now, settings, card));
+      rest.current = { cardId: card.id, day: studyDay(now, settings.dayStartHour).number, snapshot };
+      setView({ phase: 'question', card, counts: queue.counts, shownAt: performance.now() });
+      // Read once the card is painted, so the read never delays showing it; an answer
+      // given sooner starts the read itself.
+      requestAnimationFrame(() => setTimeout(() => snapshot().catch(() => {})));
     },
     [storage, settings, deckId],
+  );
+
+  const load = useCallback(
+    async (card?: CardRecord) => show(await storage.queue(deckId, new Date(), settings), card),
+    [storage, settings, deckId, show],
   );
 
   useEffect(() => {
@@ -80,9 +95,15 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   const answer = (rating: Grade) =>
     run(async () => {
       if (view.phase !== 'answer') return;
-      const { card, log } = applyAnswer(view.card, view.outcomes[rating], new Date(), performance.now() - view.shownAt);
-      undo.push(await storage.answer(view.card, card, log));
-      await load();
+      const before = view.card;
+      const answeredAt = new Date();
+      const day = studyDay(answeredAt, settings.dayStartHour);
+      const { card: after, log } = applyAnswer(before, view.outcomes[rating], answeredAt, performance.now() - view.shownAt);
+      const read = () => storage.queueSnapshot(deckId, answeredAt, settings, before);
+      const prefetched = rest.current?.cardId === before.id && rest.current.day === day.number ? rest.current.snapshot : undefined;
+      const [receipt, snapshot] = await Promise.all([storage.answer(before, after, log), prefetched ? prefetched().catch(read) : read()]);
+      undo.push(receipt);
+      show(nextInQueue(snapshotAfterAnswer(snapshot, before, after, answeredAt, day.end), answeredAt, settings, day.end));
       requestPersistence(); // after real answers exist, not at first paint
     });
 

@@ -1,10 +1,11 @@
-// A static file server for built apps, as a plain host would serve them. Its folder can be
-// swapped while it runs (to publish a new version under the same URL), and it can serve
-// under a sub-path such as /kubecards/.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+// A static file server for built apps, as a plain host would serve them: gzip for text,
+// revalidation on every request. Its folder can be swapped while it runs (to publish a new
+// version under the same URL), and it can serve under a sub-path such as /kubecards/.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -36,9 +37,17 @@ export async function serveStatic(folder: string, basePath = '/'): Promise<Stati
       response.writeHead(404).end();
       return;
     }
+    const type = types[extname(file)] ?? 'application/octet-stream';
+    const gzip = !type.startsWith('image/png') && /\bgzip\b/.test(String(request.headers['accept-encoding']));
+    const body = gzip ? gzipSync(readFileSync(file)) : readFileSync(file);
     // Revalidate everything, as static hosts commonly do for HTML and sw.js.
-    response.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
-    createReadStream(file).pipe(response);
+    response.writeHead(200, {
+      'Content-Type': type,
+      'Cache-Control': 'no-cache',
+      'Content-Length': body.length,
+      ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
+    });
+    response.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

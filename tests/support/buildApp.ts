@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 
-export async function buildApp(settings: { base?: string; label?: string }): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), 'kubecards-build-'));
+export async function buildApp(settings: { base?: string; label?: string; outDir?: string }): Promise<string> {
+  const outDir = settings.outDir ?? mkdtempSync(join(tmpdir(), 'kubecards-build-'));
   const saved = { base: process.env.KUBECARDS_BASE, label: process.env.KUBECARDS_BUILD };
   process.env.KUBECARDS_BASE = settings.base ?? '/';
   process.env.KUBECARDS_BUILD = settings.label ?? 'test';

@@ -1,0 +1,271 @@
+// `npm run bench`: builds the app, a floor page and the benchmark pages, measures them in
+// Debian's Chromium and prints one table (also written to bench/results/ and the README).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { firstScreenFiles, largestFiles, precacheFiles, total, type FileSize } from '../src/build/bundleSize.ts';
+import { buildApp } from '../tests/support/buildApp.ts';
+import { chromiumPath, launchWithFreshProfile } from '../tests/support/chromium.ts';
+import { serveStatic } from '../tests/support/staticServer.ts';
+import { benchDeckId } from '../tests/support/collection.ts';
+import type { SeedResult } from './pages/seed.ts';
+
+const startRuns = 7;
+const answersPerSize = 220;
+const readingMs = 100;
+// BENCH_SIZES=100000 measures one size only, for quick checks while optimizing.
+const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [1_000, 20_000, 100_000];
+const jsx = { jsx: { runtime: 'automatic' as const, importSource: 'preact' } };
+// Lighthouse's "Slow 4G" profile, and a mid-range phone's CPU.
+const slow4g = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
+const cpuSlowdown = 4;
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+}
+const median = (values: number[]) => percentile(values, 0.5);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
+
+async function throttle(page: Page, network: boolean) {
+  const devtools = await page.context().newCDPSession(page);
+  await devtools.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
+  if (network) {
+    await devtools.send('Network.enable');
+    await devtools.send('Network.emulateNetworkConditions', slow4g);
+  }
+}
+
+/** Milliseconds from navigation start to the first animation frame with `selector` in the page. */
+async function timeToVisible(page: Page, url: string, selector: string): Promise<number> {
+  await page.goto(url, { waitUntil: 'commit' });
+  const handle = await page.waitForFunction((wanted) => (document.querySelector(wanted) ? performance.now() : false), selector, {
+    polling: 'raf',
+    timeout: 120_000,
+  });
+  return (await handle.jsonValue()) as number;
+}
+
+/** First visits, each in a fresh profile, alternating app and floor so both see the same machine load. */
+async function coldStarts(appUrl: string, floorUrl: string) {
+  const app: number[] = [];
+  const floor: number[] = [];
+  for (let run = 0; run < startRuns; run++) {
+    for (const [target, url, selector] of [
+      [app, `${appUrl}#/deck/history`, 'article.card'],
+      [floor, floorUrl, '#floor'],
+    ] as const) {
+      const browser = await launchWithFreshProfile();
+      const page = browser.context.pages()[0];
+      await throttle(page, true);
+      target.push(await timeToVisible(page, url, selector));
+      await browser.close();
+    }
+  }
+  return { app, floor };
+}
+
+/** Reloads with no network at all: everything comes from the service worker's cache. */
+async function warmOfflineStarts(appUrl: string) {
+  const browser = await launchWithFreshProfile();
+  const page = browser.context.pages()[0];
+  await page.goto(`${appUrl}#/deck/history`);
+  await page.locator('article.card').waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await browser.context.setOffline(true);
+  await throttle(page, false);
+  const times: number[] = [];
+  for (let run = 0; run < startRuns; run++) times.push(await timeToVisible(page, `${appUrl}?run=${run}#/deck/history`, 'article.card'));
+  await browser.close();
+  return times;
+}
+
+type KeyLatency = { dom: number; frame: number };
+
+/**
+ * In-page clock for key 3 (Good): from the key's event time to the next card in the DOM,
+ * and to the first animation frame after that.
+ */
+async function recordKeyLatency(page: Page) {
+  await page.addInitScript(() => {
+    const latencies: { dom: number; frame: number }[] = [];
+    (window as unknown as { latencies: typeof latencies }).latencies = latencies;
+    let pressedAt: number | undefined;
+    let shown: string | null | undefined;
+    addEventListener('keydown', (event) => event.key === '3' && (pressedAt = event.timeStamp), true);
+    new MutationObserver(() => {
+      const card = document.querySelector('article.card');
+      const id = card?.getAttribute('data-card-id') ?? null;
+      if (pressedAt === undefined || document.querySelector('.grades') || (id === shown && card)) return;
+      const start = pressedAt;
+      const dom = performance.now() - start;
+      pressedAt = undefined;
+      shown = id;
+      requestAnimationFrame(() => latencies.push({ dom, frame: performance.now() - start }));
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-card-id'] });
+  });
+}
+
+/** Presses 3 up to `count` times (after `beforeEach`), each time waiting for its measurement. */
+async function pressAndMeasure(page: Page, count: number, beforeEach: () => Promise<void>): Promise<KeyLatency[]> {
+  for (let press = 0; press < count; press++) {
+    if ((await page.locator('article.card').count()) === 0) break;
+    await beforeEach();
+    await page.keyboard.press('3');
+    await page.waitForFunction((done) => (window as unknown as { latencies: unknown[] }).latencies.length > done, press);
+  }
+  return page.evaluate(() => (window as unknown as { latencies: KeyLatency[] }).latencies);
+}
+
+/** The same clock on the floor page, whose key handler re-renders at once. */
+async function floorKeyLatency(floorUrl: string): Promise<KeyLatency[]> {
+  const browser = await launchWithFreshProfile();
+  const page = browser.context.pages()[0];
+  await recordKeyLatency(page);
+  await page.goto(floorUrl);
+  await page.locator('#floor').waitFor();
+  const latencies = await pressAndMeasure(page, answersPerSize, async () => {});
+  await browser.close();
+  return latencies;
+}
+
+interface SizeResult {
+  size: number;
+  seed: SeedResult;
+  answers: KeyLatency[];
+  heapBytes?: number;
+}
+
+/** Seeds a collection, then answers through the real review screen with the keyboard. */
+async function answerLatency(appUrl: string, size: number, measureHeap: boolean): Promise<SizeResult> {
+  // No service worker here: its navigation fallback would serve the app for the seed page.
+  const browser = await launchWithFreshProfile({ serviceWorkers: 'block' });
+  const page = browser.context.pages()[0];
+  await page.goto(appUrl);
+  await page.locator('a.deck').first().waitFor();
+  await page.goto(`${appUrl}__bench__/seed.html?size=${size}`);
+  const seed = (await (
+    await page.waitForFunction(() => (window as unknown as { seedResult?: SeedResult }).seedResult, undefined, { timeout: 300_000 })
+  ).jsonValue()) as SeedResult;
+
+  await recordKeyLatency(page);
+  await page.goto(`${appUrl}#/deck/${benchDeckId}`);
+  await page.locator('article.card').waitFor();
+  const answers = await pressAndMeasure(page, answersPerSize, async () => {
+    await page.keyboard.press('Space');
+    await page.locator('.grades').waitFor();
+    // A person reads the answer before grading; the app reads the rest of the queue then.
+    await page.waitForTimeout(readingMs);
+  });
+  let heapBytes: number | undefined;
+  if (measureHeap) {
+    const devtools = await browser.context.newCDPSession(page);
+    await devtools.send('HeapProfiler.collectGarbage');
+    heapBytes = (await devtools.send('Runtime.getHeapUsage')).usedSize;
+  }
+  await browser.close();
+  return { size, seed, answers, heapBytes };
+}
+
+function fileRows(files: FileSize[]): string[] {
+  return files.map((file) => `| \`${file.file}\` | ${kb(file.bytes)} | ${kb(file.gzipBytes)} |`);
+}
+
+async function main() {
+  const began = Date.now();
+  const work = mkdtempSync(join(tmpdir(), 'kubecards-bench-'));
+  const appDir = join(work, 'app');
+  const floorDir = join(work, 'floor');
+  console.log('building the app, the floor page and the benchmark pages…');
+  await buildApp({ outDir: appDir, label: 'bench' });
+  await build({ configFile: false, root: 'bench/floor', logLevel: 'error', oxc: jsx, build: { outDir: floorDir, emptyOutDir: true } });
+  await build({
+    configFile: false,
+    root: 'bench/pages',
+    base: '/__bench__/',
+    logLevel: 'error',
+    oxc: jsx,
+    build: { outDir: join(appDir, '__bench__'), emptyOutDir: true, rolldownOptions: { input: 'bench/pages/seed.html' } },
+  });
+  const appServer = await serveStatic(appDir);
+  const floorServer = await serveStatic(floorDir);
+
+  const firstScreen = firstScreenFiles(appDir);
+  const floorFirstScreen = firstScreenFiles(floorDir);
+  const precache = precacheFiles(appDir);
+  const largest = largestFiles(appDir, 5).filter((file) => !file.file.startsWith('__bench__'));
+
+  console.log('cold starts…');
+  const cold = await coldStarts(appServer.url, floorServer.url);
+  console.log('warm offline starts…');
+  const warm = await warmOfflineStarts(appServer.url);
+  console.log('floor key latency…');
+  const floorKeys = await floorKeyLatency(floorServer.url);
+  const bySize: SizeResult[] = [];
+  for (const size of sizes) {
+    console.log(`answering at ${size} cards…`);
+    bySize.push(await answerLatency(appServer.url, size, size === 20_000 || sizes.length === 1));
+  }
+  await appServer.close();
+  await floorServer.close();
+  rmSync(work, { recursive: true, force: true });
+
+  const chromium = execFileSync(chromiumPath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const heap = bySize.find((result) => result.heapBytes !== undefined) ?? bySize[0];
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0].model.trim()}, ${chromium}, Node ${process.version}; the run took ${Math.round((Date.now() - began) / 1000)} s.`,
+    '',
+    '**Bytes** (gzip level 9). First screen: the JS and CSS index.html loads before the first render. Precache: every file the service worker stores for offline use.',
+    '',
+    '| | raw | gzip |',
+    '|---|---|---|',
+    `| first screen JS+CSS, ${firstScreen.length} files | ${kb(total(firstScreen).bytes)} | ${kb(total(firstScreen).gzipBytes)} |`,
+    `| floor page JS+CSS | ${kb(total(floorFirstScreen).bytes)} | ${kb(total(floorFirstScreen).gzipBytes)} |`,
+    `| precache, ${precache.length} files | ${kb(total(precache).bytes)} | ${kb(total(precache).gzipBytes)} |`,
+    ...fileRows(largest),
+    '',
+    `**Start**, median of ${startRuns} runs. Cold: a first visit in a fresh profile on a phone profile (412×915, CPU slowed ${cpuSlowdown}×, 150 ms RTT, 1.6 Mbps down), from navigation start to the first animation frame showing the first card (the app: opening the database and seeding the decks included) or the line of text (floor). Warm: reload with the network off, served by the service worker, same CPU slowdown.`,
+    '',
+    '| | median | fastest | slowest |',
+    '|---|---|---|---|',
+    `| app, cold, first card | ${ms(median(cold.app))} | ${ms(Math.min(...cold.app))} | ${ms(Math.max(...cold.app))} |`,
+    `| floor (Vite + Preact, one line), cold | ${ms(median(cold.floor))} | ${ms(Math.min(...cold.floor))} | ${ms(Math.max(...cold.floor))} |`,
+    `| ratio app / floor | ${(median(cold.app) / median(cold.floor)).toFixed(2)} | | |`,
+    `| app, warm offline, first card | ${ms(median(warm))} | ${ms(Math.min(...warm))} | ${ms(Math.max(...warm))} |`,
+    '',
+    `**Answer latency**: from the grade key's event time to the next card in the page (DOM) and to the first animation frame after it (a frame comes every 16.7 ms, so this adds the wait for the display; the floor row shows that wait alone), over ${answersPerSize} answers (Space, ${readingMs} ms to read, then 3 = Good) on the review screen, unthrottled CPU. **Queue**: time for the storage module to build the study queue of the deck (next card and counts), 30 runs after 4 warm-ups. **Answer write**: one answer's transaction (card and log row, durability strict), 30 runs. Collections are generated: 30 % new, 0.2 % learning, the rest review cards with a replayed FSRS history; ${'250 + 1 %'} of them due today.`,
+    '',
+    '| cards | review log rows | answers | key → card in DOM p50 / p95 | key → next frame p50 / p95 | queue p50 / p95 | answer write p50 / p95 |',
+    '|---|---|---|---|---|---|---|',
+    `| floor page (re-render on key 3) | | ${floorKeys.length} | ${ms(median(floorKeys.map((key) => key.dom)))} / ${ms(percentile(floorKeys.map((key) => key.dom), 0.95))} | ${ms(median(floorKeys.map((key) => key.frame)))} / ${ms(percentile(floorKeys.map((key) => key.frame), 0.95))} | | |`,
+    ...bySize.map(({ size, seed, answers }) => {
+      const dom = answers.map((answer) => answer.dom);
+      const frame = answers.map((answer) => answer.frame);
+      return `| ${size.toLocaleString('en')} | ${seed.logRows.toLocaleString('en')} | ${answers.length} | ${ms(median(dom))} / ${ms(percentile(dom, 0.95))} | ${ms(median(frame))} / ${ms(percentile(frame, 0.95))} | ${ms(median(seed.queueMs))} / ${ms(percentile(seed.queueMs, 0.95))} | ${ms(median(seed.writeMs))} / ${ms(percentile(seed.writeMs, 0.95))} |`;
+    }),
+    '',
+    `**Memory**: JS heap in use after ${heap.answers.length} answers at ${heap.size.toLocaleString('en')} cards, after a forced garbage collection (DevTools Runtime.getHeapUsage): ${((heap.heapBytes ?? 0) / 1024 / 1024).toFixed(1)} MB.`,
+  ];
+  const table = lines.join('\n');
+  console.log(`\n${table}\n`);
+
+  const results = {
+    measuredAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0].model.trim(), chromium, node: process.version },
+    bytes: { firstScreen, floorFirstScreen, precache, largest },
+    start: { cold, warmOffline: warm, method: { cpuSlowdown, network: slow4g, runs: startRuns } },
+    floorKeys,
+    bySize: bySize.map(({ size, seed, answers, heapBytes }) => ({ size, seed, answers, heapBytes })),
+  };
+  writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync('bench/results/latest.md', `# Benchmark results\n\n${table}\n`);
+  const readme = readFileSync('README.md', 'utf8');
+  const marked = /(<!-- bench:start -->\n)[\s\S]*?(\n<!-- bench:end -->)/;
+  if (marked.test(readme)) writeFileSync('README.md', readme.replace(marked, `$1${table}$2`));
+}
+
+await main();
