@@ -49,9 +49,9 @@ async function seed(size: number): Promise<SeedResult> {
     const at = new Date();
     const { card, log: row } = applyAnswer(state.card!, previewOutcomes(scheduler, state.card!, at)[Rating.Good], at, 3000);
     const before = performance.now();
-    const receipt = await storage.answer(state.card!, card, row);
+    const step = await storage.answer(state.card!, card, row);
     writeMs.push(performance.now() - before);
-    await storage.undoAnswer(receipt);
+    await storage.undo(step);
   }
   storage.close();
   return { cards: cards.length, logRows: log.length, generateMs, seedWriteMs, queueMs, writeMs, counts: state.counts };

@@ -1,16 +1,67 @@
-// What the screens share for the lifetime of the page: storage, settings, scheduler, undo.
+// What the screens share for the lifetime of the page: storage, settings, schedulers, undo.
 import builtInVersion from 'virtual:built-in-decks-version';
 import type { FSRS } from 'ts-fsrs';
 import { createScheduler } from '../domain/scheduler.ts';
-import type { StudySettings } from '../domain/types.ts';
-import { Storage, type AnswerReceipt } from '../storage/index.ts';
+import { effectiveSettings } from '../domain/settings.ts';
+import { studyDay } from '../domain/studyDay.ts';
+import type { DeckSettings, StudySettings } from '../domain/types.ts';
+import { Storage, type UndoStep } from '../storage/index.ts';
 import { UndoStack } from './undoStack.ts';
 
-export interface Session {
-  storage: Storage;
-  settings: StudySettings;
-  scheduler: FSRS;
-  undo: UndoStack<AnswerReceipt>;
+export class Session {
+  readonly undo = new UndoStack<UndoStep>();
+  private schedulers = new Map<string, FSRS>();
+
+  constructor(
+    readonly storage: Storage,
+    public settings: StudySettings,
+    public deckSettings: Map<string, DeckSettings>,
+  ) {}
+
+  /** The settings a deck studies with: global ones with the deck's own on top. */
+  settingsFor(deckId: string): StudySettings {
+    return effectiveSettings(this.settings, this.deckSettings.get(deckId));
+  }
+
+  schedulerFor(deckId: string): FSRS {
+    let scheduler = this.schedulers.get(deckId);
+    if (!scheduler) {
+      scheduler = createScheduler(this.settingsFor(deckId));
+      this.schedulers.set(deckId, scheduler);
+    }
+    return scheduler;
+  }
+
+  async saveSettings(settings: StudySettings): Promise<void> {
+    await this.storage.saveSettings(settings);
+    this.settings = settings;
+    this.schedulers.clear();
+  }
+
+  async saveDeckSettings(deckId: string, settings: DeckSettings | undefined): Promise<void> {
+    await this.storage.saveDeckSettings(deckId, settings);
+    if (settings) this.deckSettings.set(deckId, settings);
+    else this.deckSettings.delete(deckId);
+    this.schedulers.clear();
+  }
+
+  /** Takes back the last action; the step says what it was and which card to show again. */
+  async undoLast(): Promise<UndoStep | undefined> {
+    const step = this.undo.pop();
+    if (!step) return undefined;
+    try {
+      await this.storage.undo(step);
+    } catch (error) {
+      this.undo.push(step);
+      throw error;
+    }
+    return step;
+  }
+
+  /** Cards buried on an earlier study day come back; called at start and on return to the app. */
+  unburyPastDays(): Promise<void> {
+    return this.storage.unburyBefore(studyDay(new Date(), this.settings.dayStartHour).number);
+  }
 }
 
 export async function startSession(storage = new Storage()): Promise<Session> {
@@ -20,6 +71,7 @@ export async function startSession(storage = new Storage()): Promise<Session> {
     const { default: decks } = await import('virtual:built-in-decks');
     await storage.syncBuiltInDecks(decks, builtInVersion, new Date());
   }
-  const settings = await storage.settings();
-  return { storage, settings, scheduler: createScheduler(settings), undo: new UndoStack() };
+  const session = new Session(storage, await storage.settings(), await storage.deckSettings());
+  await session.unburyPastDays();
+  return session;
 }

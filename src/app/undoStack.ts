@@ -13,6 +13,11 @@ export class UndoStack<T> {
     return this.steps.pop();
   }
 
+  /** The step `pop` would give, left in place. */
+  peek(): T | undefined {
+    return this.steps[this.steps.length - 1];
+  }
+
   get size(): number {
     return this.steps.length;
   }

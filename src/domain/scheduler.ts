@@ -4,12 +4,14 @@ import {
   generatorParameters,
   GenSeedStrategyWithCardId,
   Rating,
+  State,
   StrategyMode,
   type FSRS,
+  type FSRSHistory,
   type Grade,
   type StepUnit,
 } from 'ts-fsrs';
-import { queueForState, type CardRecord, type ReviewLogRow, type Schedule, type StudySettings } from './types.ts';
+import { leechThreshold, Queue, queueForState, type CardRecord, type ReviewLogRow, type Schedule, type StudySettings } from './types.ts';
 
 export const grades = [Rating.Again, Rating.Hard, Rating.Good, Rating.Easy] as const satisfies readonly Grade[];
 
@@ -41,6 +43,13 @@ export function newSchedule(now: Date): Schedule {
   return createEmptyCard(now);
 }
 
+/** Anki's "Reset card": back to new, keeping the review history and the counts. */
+export function resetCard(card: CardRecord, now: Date): CardRecord {
+  const { reps, lapses } = card;
+  const schedule = newSchedule(now);
+  return { ...card, ...schedule, reps, lapses, queue: Queue.New, last_review: undefined };
+}
+
 /** Only the ts-fsrs fields of a card, so content never leaks into scheduling results. */
 export function scheduleOf(card: Schedule): Schedule {
   const { due, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review } =
@@ -63,16 +72,31 @@ export function outcomeInterval(outcome: Outcome, computedAt: Date): number {
   return outcome.schedule.due.getTime() - computedAt.getTime();
 }
 
-/** The card after the answer and the review-log row that records it. */
+/**
+ * Anki's leech rule: a card becomes a leech when its lapses reach the threshold, and again
+ * every half threshold after that; it is then tagged "leech" and suspended.
+ */
+export function isNewLeech(lapsesBefore: number, lapsesAfter: number): boolean {
+  return lapsesAfter > lapsesBefore && lapsesAfter >= leechThreshold && (lapsesAfter - leechThreshold) % (leechThreshold / 2) === 0;
+}
+
+/** The card after the answer, the review-log row that records it, and whether it just became a leech. */
 export function applyAnswer(
   card: CardRecord,
   outcome: Outcome,
   reviewedAt: Date,
   durationMs: number,
-): { card: CardRecord; log: ReviewLogRow } {
+): { card: CardRecord; log: ReviewLogRow; leech: boolean } {
   const { schedule } = outcome;
+  const leech = isNewLeech(card.lapses, schedule.lapses);
   return {
-    card: { ...card, ...schedule, queue: queueForState(schedule.state) },
+    leech,
+    card: {
+      ...card,
+      ...schedule,
+      queue: leech ? Queue.Suspended : queueForState(schedule.state),
+      tags: leech && !card.tags.includes('leech') ? [...card.tags, 'leech'] : card.tags,
+    },
     log: {
       cardId: card.id,
       deckId: card.deckId,
@@ -86,4 +110,22 @@ export function applyAnswer(
       durationMs: Math.max(0, Math.round(durationMs)),
     },
   };
+}
+
+/**
+ * The card as its review history gives it under other settings (desired retention,
+ * parameters): the history is replayed through ts-fsrs and the next due date recomputed.
+ * Undefined for a card never reviewed, or when nothing changes.
+ */
+export function rescheduleFromHistory(scheduler: FSRS, card: CardRecord, history: ReviewLogRow[], now: Date): CardRecord | undefined {
+  if (card.state === State.New || history.length === 0) return undefined;
+  const reviews: FSRSHistory[] = history.map((row) => ({ rating: row.rating, review: row.reviewedAt }));
+  const { reschedule_item: item } = scheduler.reschedule({ ...scheduleOf(card), id: card.id } as Schedule, reviews, {
+    now,
+    update_memory_state: true,
+  });
+  if (!item) return undefined;
+  const schedule = scheduleOf(item.card);
+  const held = card.queue === Queue.Suspended || card.queue === Queue.Buried || card.queue === Queue.Retired;
+  return { ...card, ...schedule, queue: held ? card.queue : queueForState(schedule.state) };
 }

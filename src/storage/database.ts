@@ -1,10 +1,8 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { CardRecord, Deck, ReviewLogRow, StudySettings } from '../domain/types.ts';
+import type { CardRecord, Deck, DeckSettings, ReviewLogRow, StudySettings } from '../domain/types.ts';
 
-export interface SettingRow {
-  key: 'study';
-  value: StudySettings;
-}
+/** The global settings ('study') and each deck's own ('deck:<id>'). */
+export type SettingRow = { key: 'study'; value: StudySettings } | { key: `deck:${string}`; value: DeckSettings };
 
 export interface MetaRow {
   key: 'builtInVersion';
@@ -37,9 +35,9 @@ export function openDatabase(name: string): KubecardsDatabase {
     reviewLog: '++id, cardId, [deckId+reviewedAt], [deckId+stateBefore+reviewedAt], reviewedAt',
   });
   // The user's own decks and cards: app updates touch only what is built in. Everything
-  // stored before this version came with the app.
+  // stored before this version came with the app. Buried cards are found by queue.
   db.version(3)
-    .stores({ decks: 'id, position, origin', cards: 'id, deckId, origin, [deckId+queue+due], [deckId+queue+position]' })
+    .stores({ decks: 'id, position, origin', cards: 'id, deckId, origin, queue, [deckId+queue+due], [deckId+queue+position]' })
     .upgrade(async (transaction) => {
       await transaction.table('decks').toCollection().modify({ origin: 'built-in' });
       await transaction.table('cards').toCollection().modify({ origin: 'built-in' });

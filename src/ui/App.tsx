@@ -1,36 +1,60 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../app/session.ts';
 import { AppNotices } from './AppNotices.tsx';
+import { lazy } from './common/lazy.tsx';
 import { HomeScreen } from './home/HomeScreen.tsx';
 import { ReviewScreen } from './review/ReviewScreen.tsx';
-import { SettingsScreen } from './settings/SettingsScreen.tsx';
 
-type Route = { screen: 'home' } | { screen: 'settings' } | { screen: 'review'; deckId: string };
+// Only home and review are in the first screen's bundle; the rest loads when opened.
+const BrowseScreen = lazy(() => import('./browse/BrowseScreen.tsx').then((module) => module.BrowseScreen));
+const CardScreen = lazy(() => import('./browse/CardScreen.tsx').then((module) => module.CardScreen));
+const CardEditor = lazy(() => import('./cards/CardEditor.tsx').then((module) => module.CardEditor));
+const DeckOptionsScreen = lazy(() => import('./settings/DeckOptionsScreen.tsx').then((module) => module.DeckOptionsScreen));
+const SettingsScreen = lazy(() => import('./settings/SettingsScreen.tsx').then((module) => module.SettingsScreen));
 
-function routeFromHash(hash: string): Route {
-  if (hash === '#/settings') return { screen: 'settings' };
-  const review = /^#\/deck\/([^/]+)$/.exec(hash);
-  return review ? { screen: 'review', deckId: decodeURIComponent(review[1]) } : { screen: 'home' };
+function queryFromHash(hash: string): string {
+  return new URLSearchParams(hash.split('?')[1] ?? '').get('q') ?? '';
 }
 
 export function deckHref(deckId: string): string {
   return `#/deck/${encodeURIComponent(deckId)}`;
 }
 
-// Routes live in the URL hash so a reload, or the back button, keeps the user where they were.
+/** The screen for a URL hash; routes live in the hash so a reload or Back keeps the place. */
+function screenFor(hash: string, session: Session) {
+  const [path] = hash.split('?');
+  const [, screen, rawId] = /^#\/([a-z]+)(?:\/(.+))?$/.exec(path) ?? [];
+  const id = rawId ? decodeURIComponent(rawId) : '';
+  switch (screen) {
+    case 'deck':
+      return <ReviewScreen key={id} session={session} deckId={id} />;
+    case 'settings':
+      return <SettingsScreen session={session} />;
+    case 'options':
+      return <DeckOptionsScreen key={id} session={session} deckId={id} />;
+    case 'browse':
+      return <BrowseScreen session={session} initialQuery={queryFromHash(hash)} />;
+    case 'card':
+      return <CardScreen key={id} session={session} cardId={id} />;
+    case 'add':
+      return <CardEditor key={`add-${id}`} session={session} deckId={id} />;
+    case 'edit':
+      return <CardEditor key={`edit-${id}`} session={session} cardId={id} />;
+    default:
+      return <HomeScreen session={session} />;
+  }
+}
+
 export function App({ session }: { session: Session }) {
-  const [route, setRoute] = useState(() => routeFromHash(location.hash));
+  const [hash, setHash] = useState(location.hash);
   useEffect(() => {
-    const onHashChange = () => setRoute(routeFromHash(location.hash));
+    const onHashChange = () => setHash(location.hash);
     addEventListener('hashchange', onHashChange);
     return () => removeEventListener('hashchange', onHashChange);
   }, []);
-
   return (
     <>
-      {route.screen === 'review' && <ReviewScreen key={route.deckId} session={session} deckId={route.deckId} />}
-      {route.screen === 'settings' && <SettingsScreen />}
-      {route.screen === 'home' && <HomeScreen session={session} />}
+      {screenFor(hash, session)}
       <AppNotices session={session} />
     </>
   );

@@ -93,9 +93,9 @@ describe('storage', () => {
     const { card, log } = applyAnswer(before, previewOutcomes(createScheduler(defaultSettings), before, at)[Rating.Good], at, 1000);
     // A log row whose key already exists makes its add() fail inside the transaction.
     const { receipt } = await answerFirst(storage, at);
-    await storage.undoAnswer(receipt);
-    await expect(storage.answer(before, card, { ...log, id: receipt.logId })).resolves.toBeDefined();
-    await expect(storage.answer(before, { ...card, reps: 99 }, { ...log, id: receipt.logId })).rejects.toThrow(Dexie.ConstraintError);
+    await storage.undo(receipt);
+    await expect(storage.answer(before, card, { ...log, id: receipt.addedLogIds[0] })).resolves.toBeDefined();
+    await expect(storage.answer(before, { ...card, reps: 99 }, { ...log, id: receipt.addedLogIds[0] })).rejects.toThrow(Dexie.ConstraintError);
     expect((await storage.card('card-0'))!.reps).toBe(card.reps);
     expect(await storage.reviewLog('card-0')).toHaveLength(1);
   });
@@ -120,7 +120,7 @@ describe('storage', () => {
       receipts.push((await answerFirst(storage, at, Rating.Easy)).receipt);
       at = new Date(at.getTime() + 60_000);
     }
-    for (const receipt of receipts.reverse()) await storage.undoAnswer(receipt);
+    for (const receipt of receipts.reverse()) await storage.undo(receipt);
     for (const original of originals) {
       expect(await storage.card(original!.id)).toStrictEqual(original);
       expect(await storage.reviewLog(original!.id)).toHaveLength(0);

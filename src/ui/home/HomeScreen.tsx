@@ -5,13 +5,29 @@ import type { DeckSummary } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
 import { NextDue } from '../common/NextDue.tsx';
 import { QueueCounts } from '../common/QueueCounts.tsx';
+import { errorText, UndoButton } from '../common/UndoButton.tsx';
 import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
 
 export function HomeScreen({ session }: { session: Session }) {
   const [summaries, setSummaries] = useState<DeckSummary[]>();
+  const [error, setError] = useState<string>();
   const load = useCallback(() => {
-    session.storage.deckSummaries(new Date(), session.settings).then(setSummaries);
+    session
+      .unburyPastDays()
+      .then(() => session.storage.deckSummaries(new Date(), (deckId) => session.settingsFor(deckId)))
+      .then(setSummaries);
   }, [session]);
+  const createDeck = async () => {
+    const title = prompt('Name of the new deck')?.trim();
+    if (!title) return;
+    const id = `user-${crypto.randomUUID()}`;
+    try {
+      session.undo.push(await session.storage.createDeck(id, title, ''));
+      location.hash = `#/add/${encodeURIComponent(id)}`;
+    } catch (cause) {
+      setError(`The deck was not created: ${errorText(cause)}`);
+    }
+  };
   useEffect(load, [load]);
 
   const dueNow = summaries?.some(({ queue }) => queue.card);
@@ -22,6 +38,11 @@ export function HomeScreen({ session }: { session: Session }) {
     <main class="screen home">
       <header class="bar">
         <h1>Kubecards</h1>
+        <a class="icon-button" href="#/browse" aria-label="Browse cards">
+          <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+            <path fill="currentColor" d="M10 4a6 6 0 0 1 4.8 9.6l5 5-1.4 1.4-5-5A6 6 0 1 1 10 4zm0 2a4 4 0 1 0 0 8 4 4 0 0 0 0-8z" />
+          </svg>
+        </a>
         <a class="icon-button" href="#/settings" aria-label="Settings">
           <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
             <path
@@ -32,6 +53,11 @@ export function HomeScreen({ session }: { session: Session }) {
           </svg>
         </a>
       </header>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {summaries && !dueNow && (
         <section class="done-today" aria-live="polite">
           <h2>Done for today</h2>
@@ -52,6 +78,12 @@ export function HomeScreen({ session }: { session: Session }) {
           </li>
         ))}
       </ul>
+      <footer class="answer-bar">
+        <UndoButton session={session} onUndone={load} onError={setError} />
+        <button type="button" class="new-deck" onClick={createDeck}>
+          New deck
+        </button>
+      </footer>
     </main>
   );
 }

@@ -3,15 +3,25 @@ import { Rating, type Grade } from 'ts-fsrs';
 import type { Session } from '../../app/session.ts';
 import { intervalLabel } from '../../domain/intervalLabel.ts';
 import { nextInQueue, snapshotAfterAnswer, type QueueCounts as Counts, type QueueSnapshot, type QueueState } from '../../domain/queue.ts';
-import { studyDay } from '../../domain/studyDay.ts';
 import { applyAnswer, grades, outcomeInterval, previewOutcomes, type Outcomes } from '../../domain/scheduler.ts';
+import { studyDay } from '../../domain/studyDay.ts';
 import { Queue, type CardRecord, type Deck } from '../../domain/types.ts';
 import { requestPersistence } from '../../pwa/persistence.ts';
+import type { UndoStep } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
+import type { CardAction } from '../cards/CardActions.tsx';
+import { lazy } from '../common/lazy.tsx';
 import { Markdown } from '../common/Markdown.tsx';
 import { NextDue } from '../common/NextDue.tsx';
 import { QueueCounts } from '../common/QueueCounts.tsx';
+import { errorText, UndoButton } from '../common/UndoButton.tsx';
 import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
+
+// Menus and card info load when first opened, keeping the review screen's first load small.
+const CardInfoSheet = lazy(() => import('./ReviewSheets.tsx').then((module) => module.CardInfoSheet));
+const CardActionsSheet = lazy(() => import('./ReviewSheets.tsx').then((module) => module.CardActionsSheet));
+const DeckMenu = lazy(() => import('./DeckMenu.tsx').then((module) => module.DeckMenu));
+const flagNames = ['No flag', 'Red', 'Orange', 'Green', 'Blue'];
 
 type View =
   | { phase: 'loading' }
@@ -32,12 +42,21 @@ const countOfQueue: Partial<Record<Queue, keyof Counts>> = {
   [Queue.Review]: 'reviews',
 };
 
+const doneMessages: Partial<Record<string, string>> = {
+  Bury: 'Card buried until tomorrow.',
+  Suspend: 'Card suspended.',
+  Reset: 'Card reset to new.',
+};
+
 export function ReviewScreen({ session, deckId }: { session: Session; deckId: string }) {
-  const { storage, settings, scheduler, undo } = session;
+  const { storage, undo } = session;
+  const settings = session.settingsFor(deckId);
+  const scheduler = session.schedulerFor(deckId);
   const [deck, setDeck] = useState<Deck | null>();
   const [view, setView] = useState<View>({ phase: 'loading' });
-  const [error, setError] = useState<string>();
-  // One write at a time: a double tap or a held key must not answer twice.
+  const [message, setMessage] = useState<{ text: string; error?: boolean }>();
+  const [panel, setPanel] = useState<'actions' | 'info' | 'deck'>();
+  // One write at a time: a double tap or a held key must not act twice.
   const busy = useRef(false);
   // The rest of the queue, read while a card is on screen, so that answering waits for
   // nothing but the answer's own write.
@@ -78,9 +97,8 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
     busy.current = true;
     try {
       await action();
-      setError(undefined);
     } catch (cause) {
-      setError(`Could not save: ${cause instanceof Error ? cause.message : String(cause)}. Nothing was changed.`);
+      setMessage({ text: `Could not save: ${errorText(cause)}. Nothing was changed.`, error: true });
     } finally {
       busy.current = false;
     }
@@ -98,38 +116,66 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       const before = view.card;
       const answeredAt = new Date();
       const day = studyDay(answeredAt, settings.dayStartHour);
-      const { card: after, log } = applyAnswer(before, view.outcomes[rating], answeredAt, performance.now() - view.shownAt);
+      const { card: after, log, leech } = applyAnswer(before, view.outcomes[rating], answeredAt, performance.now() - view.shownAt);
       const read = () => storage.queueSnapshot(deckId, answeredAt, settings, before);
       const prefetched = rest.current?.cardId === before.id && rest.current.day === day.number ? rest.current.snapshot : undefined;
-      const [receipt, snapshot] = await Promise.all([storage.answer(before, after, log), prefetched ? prefetched().catch(read) : read()]);
-      undo.push(receipt);
+      const [step, snapshot] = await Promise.all([storage.answer(before, after, log), prefetched ? prefetched().catch(read) : read()]);
+      undo.push(step);
       show(nextInQueue(snapshotAfterAnswer(snapshot, before, after, answeredAt, day.end), answeredAt, settings, day.end));
+      setMessage(leech ? { text: 'That card is a leech: it has lapsed 8 times, so it was tagged "leech" and suspended. Consider rewriting it.' } : undefined);
       requestPersistence(); // after real answers exist, not at first paint
     });
 
+  const afterUndo = (step: UndoStep) => {
+    setMessage(undefined);
+    setPanel(undefined);
+    if (step.card && step.card.deckId !== deckId) location.hash = deckHref(step.card.deckId);
+    else load(step.card && step.card.queue !== Queue.Retired ? step.card : undefined);
+  };
+
   const undoLast = () =>
     run(async () => {
-      const receipt = undo.pop();
-      if (!receipt) return;
-      await storage.undoAnswer(receipt);
-      if (receipt.before.deckId === deckId) await load(receipt.before);
-      else location.hash = deckHref(receipt.before.deckId);
+      const step = await session.undoLast();
+      if (step) afterUndo(step);
     });
 
-  // Anki's keys: Space/Enter show the answer, then Space/Enter = Good, 1-4 grade, U or Ctrl+Z undo.
+  const act = (action: CardAction) =>
+    run(async () => {
+      if (view.phase !== 'question' && view.phase !== 'answer') return;
+      const { runCardAction } = await import('../cards/CardActions.tsx');
+      const step = await runCardAction(session, view.card, action);
+      if (!step) return;
+      setPanel(undefined);
+      setMessage(doneMessages[step.label] ? { text: doneMessages[step.label]! } : undefined);
+      // A flag keeps the card on screen; the other actions move on to the next card.
+      if (action.startsWith('flag')) setView({ ...view, card: { ...view.card, flag: Number(action.slice(4)) } });
+      else await load();
+    });
+
+  // Anki's keys: Space/Enter show the answer, then Space/Enter = Good, 1-4 grade, U or
+  // Ctrl+Z undo, - bury, @ suspend, Ctrl+1-4 flag, e edit, i card info.
   const keyHandler = useRef<(event: KeyboardEvent) => void>(() => {});
   keyHandler.current = (event) => {
     if (event.altKey || event.metaKey || event.repeat) return;
     const target = event.target as HTMLElement | null;
+    if (target?.closest('input, textarea, select')) return;
     const confirmKey = event.key === ' ' || event.key === 'Enter';
     // A focused button handles its own Space/Enter; acting here as well would act twice.
-    if (confirmKey && target?.closest('button, a, input, textarea, select')) return;
+    if (confirmKey && target?.closest('button, a')) return;
+    const current = view.phase === 'question' || view.phase === 'answer' ? view.card : undefined;
+    const digit = ['1', '2', '3', '4'].includes(event.key) ? (Number(event.key) as 1 | 2 | 3 | 4) : undefined;
     let handled = true;
     if ((event.key === 'z' && event.ctrlKey) || (event.key.toLowerCase() === 'u' && !event.ctrlKey)) undoLast();
+    // Ctrl+digit sets that flag, or clears it when the card already has it (as in Anki).
+    else if (event.ctrlKey && current && digit) act(`flag${digit === current.flag ? 0 : digit}`);
     else if (event.ctrlKey) handled = false;
     else if (view.phase === 'question' && confirmKey) showAnswer();
     else if (view.phase === 'answer' && confirmKey) answer(Rating.Good);
-    else if (view.phase === 'answer' && ['1', '2', '3', '4'].includes(event.key)) answer(Number(event.key) as Grade);
+    else if (view.phase === 'answer' && digit) answer(digit);
+    else if (current && event.key === '-') act('bury');
+    else if (current && event.key === '@') act(current.queue === Queue.Suspended ? 'unsuspend' : 'suspend');
+    else if (current && event.key === 'e') location.hash = `#/edit/${encodeURIComponent(current.id)}`;
+    else if (current && event.key === 'i') setPanel('info');
     else handled = false;
     if (handled) event.preventDefault();
   };
@@ -148,6 +194,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
     );
   }
 
+  const card = view.phase === 'question' || view.phase === 'answer' ? view.card : undefined;
   return (
     <main class="screen review">
       <header class="bar">
@@ -155,26 +202,38 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
           ‹
         </a>
         <h1>{deck?.title ?? ''}</h1>
-        {view.phase !== 'loading' && (
-          <QueueCounts counts={view.counts} current={'card' in view ? countOfQueue[view.card.queue] : undefined} />
-        )}
+        {view.phase !== 'loading' && <QueueCounts counts={view.counts} current={card ? countOfQueue[card.queue] : undefined} />}
+        <button type="button" class="icon-button" aria-label="Deck menu" aria-expanded={panel === 'deck'} onClick={() => setPanel(panel === 'deck' ? undefined : 'deck')}>
+          ⋮
+        </button>
       </header>
-      {error && (
-        <p class="error" role="alert">
-          {error}
+      {message && (
+        <p class={message.error ? 'error' : 'notice'} role={message.error ? 'alert' : 'status'}>
+          {message.text}
         </p>
       )}
+      {panel === 'deck' && deck && (
+        <DeckMenu
+          session={session}
+          deck={deck}
+          onRenamed={(renamed) => {
+            setDeck(renamed);
+            setPanel(undefined);
+          }}
+        />
+      )}
 
-      {(view.phase === 'question' || view.phase === 'answer') && (
-        <article class="card" aria-live="polite" data-card-id={view.card.id}>
-          {view.phase === 'question' || view.card.kind === 'basic' ? <Markdown class="front" text={view.card.front} /> : null}
+      {card && (
+        <article class="card" aria-live="polite" data-card-id={card.id}>
+          {(card.flag ?? 0) > 0 && <p class={`flag-mark flag-${card.flag}`}>{flagNames[card.flag!]} flag</p>}
+          {view.phase === 'question' || card.kind === 'basic' ? <Markdown class="front" text={card.front} /> : null}
           {view.phase === 'answer' && (
             <>
-              {view.card.kind === 'basic' && <hr />}
-              <Markdown class="back" text={view.card.back} />
-              {view.card.note && <Markdown class="note" text={view.card.note} />}
+              {card.kind === 'basic' && <hr />}
+              <Markdown class="back" text={card.back} />
+              {card.note && <Markdown class="note" text={card.note} />}
               <p class="source">
-                <span class="source-label">Source:</span> {view.card.source}
+                <span class="source-label">Source:</span> {card.source}
               </p>
             </>
           )}
@@ -192,17 +251,21 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
         </section>
       )}
 
+      {card && panel === 'info' && <CardInfoSheet session={session} card={card} onClose={() => setPanel(undefined)} />}
+      {card && panel === 'actions' && <CardActionsSheet card={card} onAction={act} onInfo={() => setPanel('info')} onClose={() => setPanel(undefined)} />}
+
       <footer class="answer-bar">
         {/* While grading, the four grade buttons get the whole width; U still undoes. */}
-        {undo.size > 0 && view.phase !== 'answer' && (
-          <button type="button" class="undo" onClick={undoLast} aria-keyshortcuts="U Control+Z">
-            Undo
-          </button>
-        )}
+        {view.phase !== 'answer' && <UndoButton session={session} onUndone={afterUndo} onError={(text) => setMessage({ text, error: true })} />}
         {view.phase === 'question' && (
-          <button type="button" class="show-answer" onClick={showAnswer} aria-keyshortcuts="Space Enter">
-            Show answer
-          </button>
+          <>
+            <button type="button" class="more" aria-label="More card actions" onClick={() => setPanel('actions')}>
+              ⋯
+            </button>
+            <button type="button" class="show-answer" onClick={showAnswer} aria-keyshortcuts="Space Enter">
+              Show answer
+            </button>
+          </>
         )}
         {view.phase === 'answer' && (
           <div class="grades" role="group" aria-label="Grade your answer">

@@ -1,13 +1,24 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { Session } from '../../app/session.ts';
+import type { StudySettings } from '../../domain/types.ts';
 import { isIosBrowserTab, requestPersistence, storageStatus, type StorageStatus } from '../../pwa/persistence.ts';
+import { offerReschedule } from './reschedule.ts';
+import { StudySettingsForm } from './StudySettingsForm.tsx';
 
 function megabytes(bytes: number | undefined): string {
   if (bytes === undefined) return 'unknown';
   return bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
-export function SettingsScreen() {
+export function SettingsScreen({ session }: { session: Session }) {
   const [status, setStatus] = useState<StorageStatus>();
+  const [message, setMessage] = useState<string>();
+  const save = async (settings: StudySettings) => {
+    const decks = await session.storage.decks();
+    const before = new Map(decks.map((deck) => [deck.id, session.settingsFor(deck.id).desiredRetention]));
+    await session.saveSettings(settings);
+    setMessage(await offerReschedule(session, decks.filter((deck) => session.settingsFor(deck.id).desiredRetention !== before.get(deck.id)).map((deck) => deck.id)));
+  };
   const refresh = () => storageStatus().then(setStatus);
   useEffect(() => {
     refresh();
@@ -26,6 +37,16 @@ export function SettingsScreen() {
         </a>
         <h1>Settings</h1>
       </header>
+      <section aria-labelledby="study-title">
+        <h2 id="study-title">Study</h2>
+        <p class="muted">For every deck, unless a deck sets its own (deck menu ⋮ → Deck options).</p>
+        <StudySettingsForm initial={session.settings} onSave={save} />
+        {message && (
+          <p class="notice" role="status">
+            {message}
+          </p>
+        )}
+      </section>
       <section aria-labelledby="storage-title">
         <h2 id="storage-title">Storage on this device</h2>
         {isIosBrowserTab() && (

@@ -1,0 +1,65 @@
+// Study settings as the settings screens edit them: text in, checked values out. A value
+// that does not fit is refused with a message and never stored.
+import { formatSteps, parseSteps } from './steps.ts';
+import { deckSettingKeys, type DeckSettings, type StudySettings } from './types.ts';
+
+export type SettingsForm = Record<keyof StudySettings, string>;
+export type SettingsErrors = Partial<Record<keyof StudySettings, string>>;
+
+export function settingsToForm(settings: StudySettings): SettingsForm {
+  return {
+    dayStartHour: String(settings.dayStartHour),
+    newCardsPerDay: String(settings.newCardsPerDay),
+    reviewsPerDay: String(settings.reviewsPerDay),
+    desiredRetention: String(settings.desiredRetention),
+    maximumIntervalDays: String(settings.maximumIntervalDays),
+    learningSteps: formatSteps(settings.learningSteps),
+    relearningSteps: formatSteps(settings.relearningSteps),
+    fuzz: settings.fuzz ? 'on' : 'off',
+  };
+}
+
+function wholeNumber(text: string, min: number, max: number, what: string): number | string {
+  const value = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) return `${what} must be a whole number from ${min} to ${max}`;
+  return value;
+}
+
+export function formToSettings(form: SettingsForm): { settings: StudySettings } | { errors: SettingsErrors } {
+  const errors: SettingsErrors = {};
+  const take = <T>(key: keyof StudySettings, value: T | string): T => {
+    if (typeof value === 'string' && key !== 'learningSteps' && key !== 'relearningSteps') errors[key] = value;
+    return value as T;
+  };
+  const retentionText = form.desiredRetention.trim();
+  const retention = Number(retentionText);
+  const steps = (key: 'learningSteps' | 'relearningSteps') => {
+    const parsed = parseSteps(form[key]);
+    if ('error' in parsed) errors[key] = parsed.error;
+    return 'steps' in parsed ? parsed.steps : [];
+  };
+  const settings: StudySettings = {
+    dayStartHour: take<number>('dayStartHour', wholeNumber(form.dayStartHour, 0, 23, 'The next day starts at an hour that')),
+    newCardsPerDay: take<number>('newCardsPerDay', wholeNumber(form.newCardsPerDay, 0, 9999, 'New cards per day')),
+    reviewsPerDay: take<number>('reviewsPerDay', wholeNumber(form.reviewsPerDay, 0, 99999, 'Maximum reviews per day')),
+    maximumIntervalDays: take<number>('maximumIntervalDays', wholeNumber(form.maximumIntervalDays, 1, 36500, 'Maximum interval (days)')),
+    desiredRetention: take<number>(
+      'desiredRetention',
+      /^0?\.\d+$/.test(retentionText) && retention >= 0.7 && retention <= 0.99 ? retention : 'Desired retention must be a number from 0.70 to 0.99',
+    ),
+    learningSteps: steps('learningSteps'),
+    relearningSteps: steps('relearningSteps'),
+    fuzz: form.fuzz === 'on',
+  };
+  return Object.keys(errors).length > 0 ? { errors } : { settings };
+}
+
+/** The settings a deck studies with: the global ones, with the deck's own on top. */
+export function effectiveSettings(global: StudySettings, deck: DeckSettings | undefined): StudySettings {
+  return { ...global, ...deck };
+}
+
+/** The deck-level part of a full set of settings. */
+export function deckPart(settings: StudySettings): DeckSettings {
+  return Object.fromEntries(deckSettingKeys.map((key) => [key, settings[key]])) as DeckSettings;
+}

@@ -1,0 +1,78 @@
+// The user's own cards: a basic note makes one card, a cloze note one card per cloze
+// number. Editing a cloze note updates its cards, adds cards for new numbers and retires
+// those whose number is gone (their history stays).
+import { clozeNumbers, clozeProblem, expandCloze } from './cloze.ts';
+import { newSchedule } from './scheduler.ts';
+import { Queue, queueForState, type CardContent, type CardRecord } from './types.ts';
+
+export type NoteInput =
+  | { kind: 'basic'; front: string; back: string; tags: string[]; note: string }
+  | { kind: 'cloze'; text: string; tags: string[]; note: string };
+
+/** What is wrong with the note, in words for the form, or undefined. */
+export function noteProblem(input: NoteInput): string | undefined {
+  if (input.kind === 'basic') {
+    if (!input.front.trim()) return 'The front is empty.';
+    if (!input.back.trim()) return 'The back is empty.';
+    return undefined;
+  }
+  if (!input.text.trim()) return 'The text is empty.';
+  const problem = clozeProblem(input.text);
+  return problem ? `Cloze text: ${problem.message}.` : undefined;
+}
+
+export function parseTags(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+}
+
+export interface NoteChange {
+  added: CardRecord[];
+  updated: CardRecord[];
+  retired: CardRecord[];
+}
+
+/** The cards of a new note in `deckId`; new cards go after `position`. */
+export function cardsForNewNote(input: NoteInput, deckId: string, noteId: string, position: number, now: Date): CardRecord[] {
+  const base = { deckId, tags: input.tags, note: input.note, source: 'your own card', exam: [], origin: 'user' as const, editedAt: now };
+  const schedule = newSchedule(now);
+  const card = (id: string, content: Pick<CardContent, 'kind' | 'front' | 'back'>, offset: number, cloze?: CardRecord['cloze']) => ({
+    id,
+    ...base,
+    ...content,
+    ...schedule,
+    position: position + offset,
+    queue: queueForState(schedule.state),
+    ...(cloze ? { cloze } : {}),
+  });
+  if (input.kind === 'basic') return [card(noteId, { kind: 'basic', front: input.front, back: input.back }, 0)];
+  return expandCloze(input.text).map(({ number, front, back }, offset) =>
+    card(`${noteId}-c${number}`, { kind: 'cloze', front, back }, offset, { noteId, text: input.text, number }),
+  );
+}
+
+/** `siblings`: every card of the edited note (one for a basic or built-in card). */
+export function editNote(input: NoteInput, siblings: CardRecord[], nextPosition: number, now: Date): NoteChange {
+  const first = siblings[0];
+  const common = { tags: input.tags, note: input.note, editedAt: now };
+  if (input.kind === 'basic' || !first.cloze) {
+    const text = input.kind === 'basic' ? { front: input.front, back: input.back } : { front: input.text, back: first.back };
+    return { added: [], updated: [{ ...first, ...common, ...text }], retired: [] };
+  }
+  const { noteId } = first.cloze;
+  const expanded = new Map(expandCloze(input.text).map((card) => [card.number, card]));
+  const change: NoteChange = { added: [], updated: [], retired: [] };
+  for (const card of siblings) {
+    const content = expanded.get(card.cloze!.number);
+    if (content) {
+      const queue = card.queue === Queue.Retired ? queueForState(card.state) : card.queue;
+      change.updated.push({ ...card, ...common, front: content.front, back: content.back, queue, cloze: { noteId, text: input.text, number: content.number } });
+    } else if (card.queue !== Queue.Retired) {
+      change.retired.push({ ...card, queue: Queue.Retired });
+    }
+  }
+  const known = new Set(siblings.map((card) => card.cloze!.number));
+  const fresh = clozeNumbers(input.text).filter((number) => !known.has(number));
+  const made = cardsForNewNote(input, first.deckId, noteId, nextPosition, now).filter((card) => fresh.includes(card.cloze!.number));
+  change.added.push(...made.map((card, offset) => ({ ...card, position: nextPosition + offset })));
+  return change;
+}

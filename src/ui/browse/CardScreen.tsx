@@ -1,0 +1,56 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Session } from '../../app/session.ts';
+import type { CardRecord } from '../../domain/types.ts';
+import { CardActions, runCardAction, type CardAction } from '../cards/CardActions.tsx';
+import { CardInfo } from '../cards/CardInfo.tsx';
+import { Markdown } from '../common/Markdown.tsx';
+import { errorText, UndoButton } from '../common/UndoButton.tsx';
+
+/** One card from the browser: both sides, its actions and its info. */
+export function CardScreen({ session, cardId }: { session: Session; cardId: string }) {
+  const [card, setCard] = useState<CardRecord | null>();
+  const [error, setError] = useState<string>();
+  const load = useCallback(() => session.storage.card(cardId).then((found) => setCard(found ?? null)), [session, cardId]);
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  if (card === null) return <main class="screen">This card does not exist.</main>;
+  const act = (action: CardAction) =>
+    runCardAction(session, card!, action).then(load, (cause: unknown) => setError(`Not saved: ${errorText(cause)}`));
+
+  return (
+    <main class="screen card-screen">
+      <header class="bar">
+        <button type="button" class="back" aria-label="Back" onClick={() => history.back()}>
+          ‹
+        </button>
+        <h1>Card</h1>
+      </header>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {card && (
+        <>
+          <article class="card" data-card-id={card.id}>
+            {card.kind === 'basic' && <Markdown class="front" text={card.front} />}
+            {card.kind === 'basic' && <hr />}
+            <Markdown class="back" text={card.back} />
+            <p class="source">
+              <span class="source-label">Source:</span> {card.source}
+            </p>
+          </article>
+          <CardActions card={card} onAction={act} onInfo={() => document.getElementById('card-info')?.scrollIntoView()} />
+          <div id="card-info">
+            <CardInfo session={session} card={card} />
+          </div>
+        </>
+      )}
+      <footer class="answer-bar">
+        <UndoButton session={session} onUndone={load} onError={setError} />
+      </footer>
+    </main>
+  );
+}

@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'preact/hooks';
+import { Rating, State, type Grade } from 'ts-fsrs';
+import type { Session } from '../../app/session.ts';
+import { intervalLabel } from '../../domain/intervalLabel.ts';
+import type { CardRecord, ReviewLogRow } from '../../domain/types.ts';
+
+const stateNames: Record<State, string> = { [State.New]: 'New', [State.Learning]: 'Learning', [State.Review]: 'Review', [State.Relearning]: 'Relearning' };
+const ratingNames: Record<Grade, string> = { [Rating.Again]: 'Again', [Rating.Hard]: 'Hard', [Rating.Good]: 'Good', [Rating.Easy]: 'Easy' };
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Anki's card info: where the card stands in FSRS terms, and every answer given to it. */
+export function CardInfo({ session, card }: { session: Session; card: CardRecord }) {
+  const [log, setLog] = useState<ReviewLogRow[]>();
+  useEffect(() => {
+    session.storage.reviewLog(card.id).then(setLog);
+  }, [session, card]);
+  const now = new Date();
+  const studied = card.state !== State.New;
+  const retrievability = studied ? session.schedulerFor(card.deckId).get_retrievability(card, now, false) : undefined;
+
+  return (
+    <section class="card-info" aria-label="Card info">
+      <dl class="facts">
+        <dt>State</dt>
+        <dd>{stateNames[card.state]}</dd>
+        <dt>Due</dt>
+        <dd>{studied ? dateTime.format(card.due) : 'New: not studied yet'}</dd>
+        {studied && (
+          <>
+            <dt>Interval</dt>
+            <dd>{card.last_review ? intervalLabel(card.due.getTime() - card.last_review.getTime()) : '–'}</dd>
+            <dt>Stability</dt>
+            <dd>{card.stability.toFixed(2)} days</dd>
+            <dt>Difficulty</dt>
+            <dd>{card.difficulty.toFixed(2)} of 10</dd>
+            <dt>Retrievability now</dt>
+            <dd>{((retrievability ?? 0) * 100).toFixed(1)} %</dd>
+          </>
+        )}
+        <dt>Reviews / lapses</dt>
+        <dd>
+          {card.reps} / {card.lapses}
+        </dd>
+        <dt>Card id</dt>
+        <dd>{card.id}</dd>
+      </dl>
+      <table class="history">
+        <caption>Review history</caption>
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Answer</th>
+            <th scope="col">Interval</th>
+            <th scope="col">Stability</th>
+            <th scope="col">Time</th>
+          </tr>
+        </thead>
+        <tbody>
+          {log?.map((row) => (
+            <tr key={row.id} data-log-row>
+              <td>{dateTime.format(row.reviewedAt)}</td>
+              <td>{ratingNames[row.rating]}</td>
+              <td>{intervalLabel(row.due.getTime() - row.reviewedAt.getTime())}</td>
+              <td>{row.stability.toFixed(1)}</td>
+              <td>{(row.durationMs / 1000).toFixed(1)} s</td>
+            </tr>
+          ))}
+          {log?.length === 0 && (
+            <tr>
+              <td colSpan={5}>No answers yet.</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}

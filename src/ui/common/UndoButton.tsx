@@ -1,0 +1,25 @@
+import type { Session } from '../../app/session.ts';
+import type { UndoStep } from '../../storage/index.ts';
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Takes back the last action (an answer, bury, edit, deck deletion…) from any screen.
+ * `onUndone` lets the screen reload and, for a card, show it again.
+ */
+export function UndoButton({ session, onUndone, onError }: { session: Session; onUndone(step: UndoStep): void; onError(message: string): void }) {
+  const step = session.undo.peek();
+  if (!step) return null;
+  const undo = () =>
+    session.undoLast().then(
+      (undone) => undone && onUndone(undone),
+      (error: unknown) => onError(`Could not undo: ${errorText(error)}`),
+    );
+  return (
+    <button type="button" class="undo" onClick={undo} aria-keyshortcuts="U Control+Z" aria-label={`Undo ${step.label.toLowerCase()}`}>
+      Undo
+    </button>
+  );
+}

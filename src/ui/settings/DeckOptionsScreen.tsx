@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Session } from '../../app/session.ts';
+import { deckPart } from '../../domain/settings.ts';
+import type { Deck, StudySettings } from '../../domain/types.ts';
+import { offerReschedule } from './reschedule.ts';
+import { StudySettingsForm } from './StudySettingsForm.tsx';
+
+/** A deck's own settings (Anki's deck options), over the global ones. */
+export function DeckOptionsScreen({ session, deckId }: { session: Session; deckId: string }) {
+  const [deck, setDeck] = useState<Deck | null>();
+  const [message, setMessage] = useState<string>();
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    session.storage.deck(deckId).then((found) => setDeck(found ?? null));
+  }, [session, deckId]);
+  if (deck === null) return <main class="screen">This deck does not exist.</main>;
+
+  const save = async (settings: StudySettings) => {
+    const retentionBefore = session.settingsFor(deckId).desiredRetention;
+    await session.saveDeckSettings(deckId, deckPart(settings));
+    setMessage(settings.desiredRetention !== retentionBefore ? await offerReschedule(session, [deckId]) : undefined);
+  };
+  const useGlobal = async () => {
+    await session.saveDeckSettings(deckId, undefined);
+    setVersion(version + 1);
+    setMessage('This deck now uses the global settings.');
+  };
+
+  return (
+    <main class="screen settings">
+      <header class="bar">
+        <a class="back" href={`#/deck/${encodeURIComponent(deckId)}`} aria-label="Back to the deck">
+          ‹
+        </a>
+        <h1>Options: {deck?.title ?? ''}</h1>
+      </header>
+      <StudySettingsForm key={version} initial={session.settingsFor(deckId)} deckOnly onSave={save} />
+      {session.deckSettings.has(deckId) && (
+        <button type="button" onClick={useGlobal}>
+          Use the global settings
+        </button>
+      )}
+      {message && (
+        <p class="notice" role="status">
+          {message}
+        </p>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,16 @@
+import type { Session } from '../../app/session.ts';
+
+/**
+ * After desired retention changed: offers to reschedule the decks' cards from their review
+ * history with the new settings, as an explicit, undoable choice.
+ */
+export async function offerReschedule(session: Session, deckIds: string[]): Promise<string | undefined> {
+  if (deckIds.length === 0) return undefined;
+  if (!confirm('Desired retention changed. Reschedule the studied cards from their review history now? (Undo can take it back.)')) {
+    return undefined;
+  }
+  const results = [];
+  for (const deckId of deckIds) results.push(await session.storage.reschedule([deckId], session.schedulerFor(deckId), new Date()));
+  for (const { step } of results) session.undo.push(step);
+  return `Rescheduled ${results.reduce((sum, result) => sum + result.changed, 0)} cards.`;
+}
