@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Rating, type Grade } from 'ts-fsrs';
 import type { Session } from '../../app/session.ts';
 import { intervalLabel } from '../../domain/intervalLabel.ts';
@@ -50,7 +50,8 @@ const doneMessages: Partial<Record<string, string>> = {
 
 export function ReviewScreen({ session, deckId }: { session: Session; deckId: string }) {
   const { storage, undo } = session;
-  const settings = session.settingsFor(deckId);
+  // One object for the screen's life: the callbacks below depend on it.
+  const settings = useMemo(() => session.settingsFor(deckId), [session, deckId]);
   const scheduler = session.schedulerFor(deckId);
   const [deck, setDeck] = useState<Deck | null>();
   const [view, setView] = useState<View>({ phase: 'loading' });
