@@ -131,6 +131,36 @@ describe('study controls', () => {
     await expect.poll(() => rows.count()).toBe(3);
   });
 
+  it('undoes adding cards and deleting a deck with its cards', async () => {
+    const { page, baseUrl } = phone();
+    answerDialogs(page, 'Scratch deck');
+    await page.goto(baseUrl);
+    await page.getByRole('button', { name: 'New deck' }).tap();
+    await page.getByLabel('Cloze').check();
+    await page.getByLabel(/Text, with deletions/).fill('{{c1::etcd}} stores cluster state; the {{c2::scheduler}} places pods.');
+    await page.getByRole('button', { name: 'Add', exact: true }).tap();
+    await page.getByText('Added 2 cards.').waitFor();
+    const deck = page.locator('a.deck', { hasText: 'Scratch deck' });
+    await page.goto(`${baseUrl}#/`);
+    await expect(deck.locator('.deck-size').textContent()).resolves.toBe('2 cards');
+    await page.getByRole('button', { name: 'Undo add' }).tap();
+    await deck.locator('.deck-size', { hasText: '0 cards' }).waitFor();
+    await page.goto(`${baseUrl}#/`);
+
+    await page.locator('a.deck', { hasText: 'Kubernetes the Hard Way' }).tap();
+    await page.locator('article.card').waitFor();
+    await answerGood(page);
+    await page.getByRole('button', { name: 'Deck menu' }).tap();
+    await page.getByRole('button', { name: 'Delete deck' }).tap();
+    await page.locator('a.deck').first().waitFor();
+    expect(await page.locator('a.deck', { hasText: 'Kubernetes the Hard Way' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Undo delete deck' }).tap();
+    const restored = page.locator('a.deck', { hasText: 'Kubernetes the Hard Way' });
+    await restored.waitFor();
+    await expect(restored.locator('.deck-size').textContent()).resolves.toBe('21 cards');
+    await expect(restored.locator('[data-count="learning"]').textContent()).resolves.toMatch(/^1/);
+  });
+
   it('browses 20,000 cards with smooth search and scrolling', async () => {
     const { page, baseUrl } = phone();
     await page.goto(baseUrl);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compileDecks } from '../../src/domain/deckFile.ts';
 import { applyAnswer, createScheduler, previewOutcomes } from '../../src/domain/scheduler.ts';
 import { defaultSettings, Queue, queueForState } from '../../src/domain/types.ts';
+import { cardsForNewNote, editNote } from '../../src/domain/userCards.ts';
 import { Storage } from '../../src/storage/index.ts';
 
 const header = 'deck: governance\ntitle: Governance\ndescription: Steering and SIGs.\n';
@@ -88,6 +89,33 @@ describe('a built-in deck update', () => {
     // Shipping the card again brings it back with its progress.
     await storage.syncBuiltInDecks(version1, 'v3', new Date('2026-04-03T09:00:00Z'));
     expect((await storage.card('gov-old'))!).toMatchObject({ queue: queueForState(retiring.state), reps: retiring.reps });
+  });
+
+  it("never touches the user's own cards or text the user edited", async () => {
+    storage = new Storage('update-user-content');
+    const at = new Date('2026-04-01T09:00:00Z');
+    await storage.syncBuiltInDecks(version1, 'v1', at);
+    const seats = (await storage.card('gov-seats'))!;
+    const before = await storage.noteCards(seats);
+    await storage.saveNote(before, editNote({ kind: 'basic', front: 'My own wording', back: '7', tags: [], note: '' }, before, 10, at), seats);
+    await storage.addCards(cardsForNewNote({ kind: 'basic', front: 'Mine', back: 'Yes', tags: [], note: '' }, 'governance', 'user-1', 10, at));
+    await storage.syncBuiltInDecks(version2, 'v2', new Date('2026-04-02T09:00:00Z'));
+    expect((await storage.card('gov-seats'))!.front).toBe('My own wording');
+    expect(await storage.card('user-1')).toMatchObject({ front: 'Mine', queue: Queue.New, origin: 'user' });
+  });
+
+  it('deletes a deck with its cards and history in one step, and undo restores all of it', async () => {
+    storage = new Storage('delete-deck');
+    const at = new Date('2026-04-01T09:00:00Z');
+    await storage.syncBuiltInDecks(version1, 'v1', at);
+    await answer('gov-seats', at);
+    const step = await storage.deleteDeck('governance');
+    expect(await storage.deck('governance')).toBeUndefined();
+    expect(await storage.card('gov-seats')).toBeUndefined();
+    expect(await storage.reviewLog('gov-seats')).toHaveLength(0);
+    await storage.undo(step);
+    expect(await storage.cardCount('governance')).toBe(3);
+    expect(await storage.reviewLog('gov-seats')).toHaveLength(1);
   });
 
   it('does nothing when the version is already stored', async () => {
