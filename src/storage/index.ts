@@ -357,6 +357,19 @@ export class Storage {
     await this.track<unknown>(value ? this.db.settings.put({ key, value }) : this.db.settings.delete(key));
   }
 
+  async allReviewLog(): Promise<ReviewLogRow[]> {
+    return this.db.reviewLog.toArray();
+  }
+
+  /** Answers given in [from, to), all decks. */
+  async reviewLogBetween(from: Date, to: Date): Promise<ReviewLogRow[]> {
+    return this.db.reviewLog.where('reviewedAt').between(from, to).toArray();
+  }
+
+  async answeredBetween(from: Date, to: Date): Promise<boolean> {
+    return (await this.db.reviewLog.where('reviewedAt').between(from, to).limit(1).count()) > 0;
+  }
+
   /** Every card that is not retired, for the browser. */
   async allCards(): Promise<CardRecord[]> {
     return this.db.cards.where('queue').notEqual(Queue.Retired).toArray();

@@ -10,6 +10,7 @@ const BrowseScreen = lazy(() => import('./browse/BrowseScreen.tsx').then((module
 const CardScreen = lazy(() => import('./browse/CardScreen.tsx').then((module) => module.CardScreen));
 const CardEditor = lazy(() => import('./cards/CardEditor.tsx').then((module) => module.CardEditor));
 const DeckOptionsScreen = lazy(() => import('./settings/DeckOptionsScreen.tsx').then((module) => module.DeckOptionsScreen));
+const StatsScreen = lazy(() => import('./stats/StatsScreen.tsx').then((module) => module.StatsScreen));
 const SettingsScreen = lazy(() => import('./settings/SettingsScreen.tsx').then((module) => module.SettingsScreen));
 
 function queryFromHash(hash: string): string {
@@ -34,6 +35,8 @@ function screenFor(hash: string, session: Session) {
       return <DeckOptionsScreen key={id} session={session} deckId={id} />;
     case 'browse':
       return <BrowseScreen session={session} initialQuery={queryFromHash(hash)} />;
+    case 'stats':
+      return <StatsScreen session={session} />;
     case 'card':
       return <CardScreen key={id} session={session} cardId={id} />;
     case 'add':

@@ -1,6 +1,6 @@
 // Byte budgets of the production build in dist/ (built by `npm test`). Bytes, not times:
 // they are the same on every run, so they can fail a build.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { firstScreenFiles, precacheFiles, total } from '../../src/build/bundleSize.ts';
 
@@ -13,6 +13,11 @@ describe('the production build', () => {
     expect(files.map((file) => file.file).some((file) => file.endsWith('.js'))).toBe(true);
     expect(files.map((file) => file.file).some((file) => file.endsWith('.css'))).toBe(true);
     expect(total(files).gzipBytes).toBeLessThanOrEqual(firstScreenBudget);
+  });
+
+  it('keeps statistics, browsing and editing out of the first screen', () => {
+    const firstScreen = firstScreenFiles('dist').map((file) => readFileSync(`dist/${file.file}`, 'utf8')).join('\n');
+    for (const text of ['Exam readiness', 'True retention', 'Search cards', 'Text, with deletions']) expect(firstScreen).not.toContain(text);
   });
 
   it('keeps the decks out of the first screen and in the precache, each file once', () => {

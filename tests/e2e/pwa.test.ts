@@ -221,7 +221,7 @@ async function seriousAxeViolations(page: Page): Promise<string[]> {
 }
 
 describe('accessibility', () => {
-  it.each(['light', 'dark'] as const)('has no serious or critical axe violations on home, review and settings (%s)', async (colorScheme) => {
+  it.each(['light', 'dark'] as const)('has no serious or critical axe violations on home, review, settings, statistics and browse (%s)', async (colorScheme) => {
     const { page, baseUrl } = await open({ colorScheme, serviceWorkers: 'block' });
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
@@ -232,6 +232,12 @@ describe('accessibility', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.goto(`${baseUrl}#/settings`);
     await page.getByTestId('usage').waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.goto(`${baseUrl}#/stats`);
+    await page.getByTestId('readiness').waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.goto(`${baseUrl}#/browse`);
+    await page.getByTestId('browse-status').filter({ hasText: /cards$/ }).waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { NextDue } from '../common/NextDue.tsx';
 import { QueueCounts } from '../common/QueueCounts.tsx';
 import { errorText, UndoButton } from '../common/UndoButton.tsx';
 import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
+import { TodayPanel } from './TodayPanel.tsx';
 
 export function HomeScreen({ session }: { session: Session }) {
   const [summaries, setSummaries] = useState<DeckSummary[]>();
@@ -57,6 +58,12 @@ export function HomeScreen({ session }: { session: Session }) {
         <p class="error" role="alert">
           {error}
         </p>
+      )}
+      {summaries && (
+        <TodayPanel
+          session={session}
+          remaining={summaries.reduce((sum, { queue }) => sum + queue.counts.newCards + queue.counts.learning + queue.counts.reviews, 0)}
+        />
       )}
       {summaries && !dueNow && (
         <section class="done-today" aria-live="polite">

@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Session } from '../../app/session.ts';
+import { streak, todaySummary, type TodaySummary } from '../../domain/stats.ts';
+import { studyDay } from '../../domain/studyDay.ts';
+
+/** Today at a glance: answers given and left, time spent, and the study streak. */
+export function TodayPanel({ session, remaining }: { session: Session; remaining: number }) {
+  const [today, setToday] = useState<TodaySummary & { streak: number }>();
+  useEffect(() => {
+    const now = new Date();
+    const hour = session.settings.dayStartHour;
+    const { start, end } = studyDay(now, hour);
+    const dayAt = (offset: number) => new Date(start.getFullYear(), start.getMonth(), start.getDate() + offset, hour);
+    const load = async () => {
+      const summary = todaySummary(await session.storage.reviewLogBetween(start, end));
+      // Study days in a row: checked backwards, one small query per day of the streak.
+      const answered = new Map<number, boolean>();
+      for (let offset = 0; offset >= -3650; offset--) {
+        answered.set(offset, await session.storage.answeredBetween(dayAt(offset), dayAt(offset + 1)));
+        if (!answered.get(offset) && offset < 0) break;
+      }
+      setToday({ ...summary, streak: streak((offset) => answered.get(offset) ?? false) });
+    };
+    load();
+  }, [session, remaining]);
+  if (!today) return null;
+  const minutes = Math.round(today.timeMs / 60_000);
+  return (
+    <section class="today" aria-label="Today">
+      <p>
+        <strong data-testid="today-reviews">{today.reviews}</strong> answered today · <strong>{remaining}</strong> to go ·{' '}
+        <strong>{minutes}</strong> min · streak <strong data-testid="streak">{today.streak}</strong> {today.streak === 1 ? 'day' : 'days'}
+      </p>
+      <a href="#/stats">Statistics and exam readiness</a>
+    </section>
+  );
+}

@@ -1,0 +1,169 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Session } from '../../app/session.ts';
+import type { Exam } from '../../domain/exams.ts';
+import { examReadiness } from '../../domain/readiness.ts';
+import { answerButtons, cardStateCounts, futureDue, histogram, rate, reviewsPerDay, trueRetention, type RetentionCount } from '../../domain/stats.ts';
+import type { CardRecord, ReviewLogRow } from '../../domain/types.ts';
+import { BarChart, Heatmap } from './charts.tsx';
+
+const periods = [
+  ['Today', 1],
+  ['Week', 7],
+  ['Month', 30],
+  ['Year', 365],
+] as const;
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const percent = (value: number | undefined) => (value === undefined ? '–' : `${(value * 100).toFixed(1)} %`);
+const retentionCell = (count: RetentionCount) => `${percent(rate(count))} (${count.passed}/${count.passed + count.failed})`;
+
+function buckets(values: number[], edges: number[], unit: string) {
+  return histogram(values, edges).map((value, index) => ({ label: `${edges[index]}${index === edges.length - 1 ? '+' : ''} ${unit}`, value }));
+}
+
+/** Statistics (loaded only when opened) and exam readiness, all from the log and card states. */
+export function StatsScreen({ session }: { session: Session }) {
+  const [data, setData] = useState<{ cards: CardRecord[]; log: ReviewLogRow[] }>();
+  const [exam, setExam] = useState<Exam>('KCNA');
+  const [examDate, setExamDate] = useState('');
+  useEffect(() => {
+    Promise.all([session.storage.allCards(), session.storage.allReviewLog()]).then(([cards, log]) => setData({ cards, log }));
+  }, [session]);
+
+  const hour = session.settings.dayStartHour;
+  const now = useMemo(() => new Date(), [data]);
+  const readiness = useMemo(() => {
+    if (!data) return undefined;
+    const target = examDate ? new Date(`${examDate}T09:00`) : now;
+    return examReadiness(exam, data.cards, now, target, (card, at) => session.schedulerFor(card.deckId).get_retrievability(card, at, false));
+  }, [data, exam, examDate]);
+  if (!data || !readiness) return <main class="screen" aria-busy="true" />;
+
+  const { cards, log } = data;
+  const studied = cards.filter((card) => card.state !== 0);
+  const counts = cardStateCounts(cards);
+  const forecast = futureDue(cards, now, hour, 30);
+  const buttons = answerButtons(log);
+
+  return (
+    <main class="screen stats">
+      <header class="bar">
+        <a class="back" href="#/" aria-label="Back to decks">
+          ‹
+        </a>
+        <h1>Statistics</h1>
+      </header>
+
+      <section aria-labelledby="readiness-title">
+        <h2 id="readiness-title">Exam readiness</h2>
+        <div class="readiness-controls">
+          <label>
+            Exam
+            <select value={exam} onChange={(event) => setExam((event.target as HTMLSelectElement).value as Exam)}>
+              <option value="KCNA">KCNA</option>
+              <option value="CKA">CKA</option>
+            </select>
+          </label>
+          <label>
+            Exam date (optional)
+            <input type="date" value={examDate} onInput={(event) => setExamDate((event.target as HTMLInputElement).value)} />
+          </label>
+        </div>
+        <p class="readiness-figure" data-testid="readiness">
+          {readiness.overallOnExam === undefined ? 'No cards here cover this exam yet.' : `${percent(readiness.overallOnExam)} predicted recall${examDate ? ' on the exam date' : ' today'}`}
+        </p>
+        <p class="muted">
+          What this means: the weighted average, over the exam's domains that this app has cards for, of the chance FSRS gives you to recall each card (a card
+          you have not studied counts as not recalled). What it does not mean: a pass mark. It covers this app's cards only, not everything the exam asks.
+        </p>
+        <table class="readiness">
+          <thead>
+            <tr>
+              <th scope="col">Domain (weight)</th>
+              <th scope="col">Studied</th>
+              <th scope="col">Recall now</th>
+              <th scope="col">{examDate ? 'On exam day' : 'Today'}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {readiness.domains.map((domain) => (
+              <tr key={domain.domain} data-domain={domain.domain}>
+                <th scope="row">
+                  {domain.domain} ({domain.weight} %)
+                </th>
+                <td>{domain.cards ? `${domain.studied} of ${domain.cards}` : 'no cards here'}</td>
+                <td>{domain.cards ? percent(domain.recallNow) : '–'}</td>
+                <td>{domain.cards ? percent(domain.recallOnExam) : '–'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {readiness.suggested && (
+          <p>
+            Study next: <strong data-testid="suggested">{readiness.suggested}</strong>, where the weight of the domain times what you would not recall is
+            largest.
+          </p>
+        )}
+      </section>
+
+      <section aria-labelledby="charts-title">
+        <h2 id="charts-title">Your reviews</h2>
+        <Heatmap days={reviewsPerDay(log, now, hour, 365)} labelOf={(day) => dayFormat.format(new Date(day * 86_400_000))} />
+        <BarChart
+          title="Future due"
+          summary={`${forecast.reduce((a, b) => a + b, 0)} cards in the next 30 days, ${forecast[0]} today`}
+          bars={forecast.map((value, index) => ({ label: index === 0 ? 'today' : `+${index} d`, value }))}
+        />
+        <table class="retention">
+          <caption>True retention (first answer per card per day; Again = fail)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Period</th>
+              <th scope="col">Young (&lt; 21 d)</th>
+              <th scope="col">Mature</th>
+            </tr>
+          </thead>
+          <tbody>
+            {periods.map(([name, days]) => {
+              const retention = trueRetention(log, now, hour, days);
+              return (
+                <tr key={name}>
+                  <th scope="row">{name}</th>
+                  <td>{retentionCell(retention.young)}</td>
+                  <td>{retentionCell(retention.mature)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <BarChart
+          title="Card counts"
+          summary={Object.entries(counts)
+            .map(([state, count]) => `${count} ${state}`)
+            .join(', ')}
+          bars={Object.entries(counts).map(([state, count]) => ({ label: state, value: count }))}
+        />
+        <BarChart
+          title="Intervals"
+          summary={`${studied.length} studied cards`}
+          bars={buckets(
+            studied.map((card) => card.scheduled_days),
+            [0, 1, 3, 7, 14, 21, 60, 180, 365],
+            'd',
+          )}
+        />
+        <BarChart title="Stability" summary="days until recall falls to 90 %" bars={buckets(studied.map((card) => card.stability), [0, 1, 3, 7, 21, 60, 180, 365], 'd')} />
+        <BarChart title="Difficulty" summary="1 easiest, 10 hardest" bars={buckets(studied.map((card) => card.difficulty), [1, 2, 3, 4, 5, 6, 7, 8, 9], '')} />
+        <BarChart
+          title="Answer buttons"
+          summary={`Again ${buttons.again}, Hard ${buttons.hard}, Good ${buttons.good}, Easy ${buttons.easy}`}
+          bars={[
+            { label: 'Again', value: buttons.again },
+            { label: 'Hard', value: buttons.hard },
+            { label: 'Good', value: buttons.good },
+            { label: 'Easy', value: buttons.easy },
+          ]}
+        />
+      </section>
+    </main>
+  );
+}

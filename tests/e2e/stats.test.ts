@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { phoneForEachTest } from './browser.ts';
+import { answerGood, openDeck } from './reviewActions.ts';
+
+const phone = phoneForEachTest({ serviceWorkers: 'block' });
+
+describe('statistics and exam readiness', () => {
+  it('shows answers on the home screen and the statistics screen, and readiness for every KCNA domain', async () => {
+    const { page, baseUrl } = phone();
+    await page.goto(baseUrl);
+    await openDeck(page, 'Pod networking');
+    for (let i = 0; i < 3; i++) await answerGood(page);
+    await page.goto(`${baseUrl}#/`);
+    await page.getByTestId('today-reviews').filter({ hasText: '3' }).waitFor();
+    expect(await page.getByTestId('streak').textContent()).toBe('1');
+
+    await page.getByRole('link', { name: 'Statistics and exam readiness' }).tap();
+    await page.getByRole('heading', { name: 'Exam readiness' }).waitFor();
+    await page.getByText('1 of the last 365 days studied, 3 answers').first().waitFor();
+    const domains = await page.locator('table.readiness tbody tr').evaluateAll((rows) =>
+      rows.map((row) => [...row.children].map((cell) => cell.textContent)),
+    );
+    expect(domains.map((cells) => cells[0])).toEqual([
+      'Kubernetes Fundamentals (44 %)',
+      'Container Orchestration (28 %)',
+      'Cloud Native Application Delivery (16 %)',
+      'Cloud Native Architecture (12 %)',
+    ]);
+    // Container Orchestration holds the networking cards just studied: some recall now.
+    expect(domains[1][1]).toMatch(/^3 of \d+$/);
+    expect(domains[1][2]).toMatch(/^\d+\.\d %$/);
+    expect(Number.parseFloat(domains[1][2]!)).toBeGreaterThan(0);
+    expect(domains[2][1]).toBe('no cards here');
+    await expect(page.getByTestId('readiness').textContent()).resolves.toMatch(/^\d+\.\d % predicted recall today$/);
+
+    // With an exam date a month away, predicted recall drops below today's.
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Exam date (optional)').fill(inAMonth);
+    await page.getByTestId('readiness').filter({ hasText: 'on the exam date' }).waitFor();
+
+    await page.locator('.readiness-controls select').selectOption('CKA');
+    await page.locator('table.readiness tbody tr[data-domain="Troubleshooting"]').waitFor();
+    expect(await page.locator('table.readiness tbody tr').count()).toBe(5);
+
+    // Every chart says what it shows in text.
+    const charts = await page.locator('figure.chart').evaluateAll((figures) =>
+      figures.map((figure) => ({
+        label: figure.querySelector('svg')?.getAttribute('aria-label') ?? '',
+        role: figure.querySelector('svg')?.getAttribute('role'),
+        table: figure.querySelector('table') !== null,
+      })),
+    );
+    expect(charts.length).toBeGreaterThanOrEqual(7);
+    for (const chart of charts) {
+      expect(chart.role).toBe('img');
+      expect(chart.label.length).toBeGreaterThan(10);
+      expect(chart.table).toBe(true);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(412);
+  });
+});
