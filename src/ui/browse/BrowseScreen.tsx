@@ -4,7 +4,7 @@ import { dueInLabel } from '../../domain/intervalLabel.ts';
 import { matches, parseSearch } from '../../domain/search.ts';
 import { studyDay } from '../../domain/studyDay.ts';
 import { Queue, type CardRecord } from '../../domain/types.ts';
-import { flagNames } from '../cards/CardActions.tsx';
+import { flagNames } from '../common/flags.ts';
 
 const rowHeight = 72;
 const overscan = 6;

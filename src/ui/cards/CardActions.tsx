@@ -2,8 +2,8 @@ import type { Session } from '../../app/session.ts';
 import { studyDay } from '../../domain/studyDay.ts';
 import { Queue, type CardRecord } from '../../domain/types.ts';
 import type { UndoStep } from '../../storage/index.ts';
+import { flagNames } from '../common/flags.ts';
 
-export const flagNames = ['No flag', 'Red', 'Orange', 'Green', 'Blue'];
 
 export function editHref(card: CardRecord): string {
   return `#/edit/${encodeURIComponent(card.id)}`;

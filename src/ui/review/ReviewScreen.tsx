@@ -10,6 +10,7 @@ import { requestPersistence } from '../../pwa/persistence.ts';
 import type { UndoStep } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
 import type { CardAction } from '../cards/CardActions.tsx';
+import { flagNames } from '../common/flags.ts';
 import { lazy } from '../common/lazy.tsx';
 import { Markdown } from '../common/Markdown.tsx';
 import { NextDue } from '../common/NextDue.tsx';
@@ -21,7 +22,6 @@ import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
 const CardInfoSheet = lazy(() => import('./ReviewSheets.tsx').then((module) => module.CardInfoSheet));
 const CardActionsSheet = lazy(() => import('./ReviewSheets.tsx').then((module) => module.CardActionsSheet));
 const DeckMenu = lazy(() => import('./DeckMenu.tsx').then((module) => module.DeckMenu));
-const flagNames = ['No flag', 'Red', 'Orange', 'Green', 'Blue'];
 
 type View =
   | { phase: 'loading' }
