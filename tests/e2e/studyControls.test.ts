@@ -50,6 +50,13 @@ describe('study controls', () => {
     await waitForCard(page, first);
     expect(await newCount(page)).toBe('30 new');
 
+    // Ctrl+1 flags the card red, as in Anki; undo takes the flag off again.
+    await page.keyboard.press('Control+1');
+    await page.locator('.flag-mark', { hasText: 'Red flag' }).waitFor();
+    await page.keyboard.press('u');
+    await page.locator('.flag-mark').waitFor({ state: 'detached' });
+    await waitForCard(page, first);
+
     await page.getByRole('button', { name: 'More card actions' }).tap();
     await page.getByRole('button', { name: 'Suspend' }).tap();
     await waitForCardOtherThan(page, first);
