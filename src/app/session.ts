@@ -11,6 +11,7 @@ import { UndoStack } from './undoStack.ts';
 export class Session {
   readonly undo = new UndoStack<UndoStep>();
   private schedulers = new Map<string, FSRS>();
+  private undoing = false;
 
   constructor(
     readonly storage: Storage,
@@ -47,13 +48,18 @@ export class Session {
 
   /** Takes back the last action; the step says what it was and which card to show again. */
   async undoLast(): Promise<UndoStep | undefined> {
+    // One undo at a time: a double tap, or a key and a tap together, must not take two steps.
+    if (this.undoing) return undefined;
     const step = this.undo.pop();
     if (!step) return undefined;
+    this.undoing = true;
     try {
       await this.storage.undo(step);
     } catch (error) {
       this.undo.push(step);
       throw error;
+    } finally {
+      this.undoing = false;
     }
     return step;
   }

@@ -33,7 +33,9 @@ export function planBuiltInSync(decks: BuiltInDeck[], existingDecks: Deck[], exi
         continue;
       }
       const queue = card.queue === Queue.Retired ? queueForState(card.state) : card.queue;
-      const next: CardRecord = { ...card, ...(card.editedAt ? {} : content), position: content.position, deckId: deck.id, queue };
+      // The app's own "leech" tag stays when the shipped tags replace the card's.
+      const tags = card.tags.includes('leech') && !content.tags.includes('leech') ? [...content.tags, 'leech'] : content.tags;
+      const next: CardRecord = { ...card, ...(card.editedAt ? {} : { ...content, tags }), position: content.position, deckId: deck.id, queue };
       if (JSON.stringify(next) !== JSON.stringify(card)) plan.updated.push(next);
     }
   });

@@ -110,6 +110,8 @@ export function snapshotAfterAnswer(
       reviews: withoutCard.doneToday.reviews + (before.state === State.Review ? 1 : 0),
     },
   };
+  // A card the answer took out of study (a new leech is suspended) is due nowhere.
+  if (after.queue !== Queue.Learning && after.queue !== Queue.Review) return next;
   if (after.due >= endOfDay) return { ...next, laterDue: earliestDate([withoutCard.laterDue, after.due]) };
   if (after.queue === Queue.Learning) {
     next.learningHead = earlierDue(withoutCard.learningHead, after);

@@ -120,12 +120,13 @@ export function applyAnswer(
 export function rescheduleFromHistory(scheduler: FSRS, card: CardRecord, history: ReviewLogRow[], now: Date): CardRecord | undefined {
   if (card.state === State.New || history.length === 0) return undefined;
   const reviews: FSRSHistory[] = history.map((row) => ({ rating: row.rating, review: row.reviewedAt }));
-  const { reschedule_item: item } = scheduler.reschedule({ ...scheduleOf(card), id: card.id } as Schedule, reviews, {
-    now,
-    update_memory_state: true,
-  });
-  if (!item) return undefined;
-  const schedule = scheduleOf(item.card);
+  // The card as the replayed history leaves it: memory state and due date under the new
+  // settings, last review and counts as they really were (not a manual review "now").
+  const { collections } = scheduler.reschedule({ ...scheduleOf(card), id: card.id } as Schedule, reviews, { now });
+  const replayed = collections.at(-1)?.card;
+  if (!replayed) return undefined;
+  const schedule = scheduleOf(replayed);
+  if (JSON.stringify(schedule) === JSON.stringify(scheduleOf(card))) return undefined;
   const held = card.queue === Queue.Suspended || card.queue === Queue.Buried || card.queue === Queue.Retired;
   return { ...card, ...schedule, queue: held ? card.queue : queueForState(schedule.state) };
 }

@@ -117,7 +117,8 @@ function matchesTerm(card: CardRecord, term: SearchTerm, context: SearchContext)
     case 'prop': {
       const values = {
         ivl: card.state === State.New ? 0 : card.scheduled_days,
-        due: Math.floor((card.due.getTime() - context.now.getTime()) / dayMs),
+        // In study days: 0 = due today, 1 = tomorrow, -1 = yesterday.
+        due: Math.floor((card.due.getTime() - context.endOfDay.getTime()) / dayMs) + 1,
         reps: card.reps,
         lapses: card.lapses,
       };

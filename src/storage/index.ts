@@ -295,8 +295,8 @@ export class Storage {
     return undoStep('Edit', { cards: before, addedCardIds: change.added.map((added) => added.id), card });
   }
 
-  /** Cards with a new schedule replayed from their history, as one undoable step. */
-  async reschedule(deckIds: string[], scheduler: FSRS, now: Date): Promise<{ step: UndoStep; changed: number }> {
+  /** Cards with a new schedule replayed from their history: all decks in one transaction and one undoable step. */
+  async reschedule(deckIds: string[], schedulerFor: (deckId: string) => FSRS, now: Date): Promise<{ step: UndoStep; changed: number }> {
     const { db } = this;
     return this.track(
       db.transaction('rw', [db.cards, db.reviewLog], async () => {
@@ -305,7 +305,7 @@ export class Storage {
         const history = new Map<string, ReviewLogRow[]>();
         for (const row of logs) history.set(row.cardId, [...(history.get(row.cardId) ?? []), row]);
         const changes = cards.flatMap((before) => {
-          const after = rescheduleFromHistory(scheduler, before, history.get(before.id) ?? [], now);
+          const after = rescheduleFromHistory(schedulerFor(before.deckId), before, history.get(before.id) ?? [], now);
           return after ? [{ before, after }] : [];
         });
         await db.cards.bulkPut(changes.map((change) => change.after));
@@ -334,14 +334,14 @@ export class Storage {
   async deleteDeck(deckId: string): Promise<UndoStep> {
     const { db } = this;
     return this.track(
-      db.transaction('rw', [db.decks, db.cards, db.reviewLog, db.settings], async () => {
+      db.transaction('rw', [db.decks, db.cards, db.reviewLog], async () => {
         const deck = await db.decks.get(deckId);
         const cards = await db.cards.where('deckId').equals(deckId).toArray();
         const logRows = await db.reviewLog.where('cardId').anyOf(cards.map((card) => card.id)).toArray();
         await db.reviewLog.bulkDelete(logRows.map((row) => row.id!));
         await db.cards.bulkDelete(cards.map((card) => card.id));
+        // The deck's own settings stay (one small row), so undoing the deletion keeps them.
         await db.decks.delete(deckId);
-        await db.settings.delete(`deck:${deckId}`);
         return undoStep('Delete deck', { decks: deck ? [deck] : [], cards, logRows });
       }),
     );

@@ -72,7 +72,10 @@ describe('review loop on a phone', () => {
     expect(await logOf(page, first!)).toHaveLength(0);
     expect(await counts(page)).toEqual({ newCards: '20 new', learning: '0 learning', reviews: '0 to review' });
 
-    await page.getByRole('button', { name: 'Show answer' }).tap();
+    // Space after tapping Undo shows the answer; it must not undo a second time.
+    await page.keyboard.press('Space');
+    await page.locator('.grades').waitFor();
+    expect(await logOf(page, first!)).toHaveLength(0);
     await page.getByRole('button', { name: /^Good/ }).tap();
     await waitForCardOtherThan(page, first);
 

@@ -1,6 +1,6 @@
 import { State } from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
-import { learnAheadMs, nextInQueue, type QueueSnapshot } from '../../src/domain/queue.ts';
+import { learnAheadMs, nextInQueue, snapshotAfterAnswer, type QueueSnapshot } from '../../src/domain/queue.ts';
 import { Queue } from '../../src/domain/types.ts';
 import { makeCard } from '../support/cards.ts';
 
@@ -93,6 +93,15 @@ describe('the study queue', () => {
   it('does not learn ahead while reviews are waiting', () => {
     const state = nextInQueue(snapshot({ learningHead: learning('soon', minutes(5)), learningSoon: 1, reviewHead: review('r1'), reviewsDue: 1 }), now, limits, endOfDay);
     expect(state.card?.id).toBe('r1');
+  });
+
+  it('predicts the queue after an answer without a suspended leech in it', () => {
+    const before = review('leech');
+    const after = { ...before, queue: Queue.Suspended, due: new Date(endOfDay.getTime() + 86_400_000) };
+    const next = snapshotAfterAnswer(snapshot({ reviewsDue: 0 }), before, after, now, endOfDay);
+    expect(next.laterDue).toBeUndefined();
+    expect(next.reviewsDue).toBe(0);
+    expect(next.doneToday).toEqual({ newCards: 0, reviews: 1 });
   });
 
   it('points at the earliest later card when the day is done', () => {

@@ -46,6 +46,8 @@ describe('browser search', () => {
     ['prop:ivl>10', ['rbac']],
     ['prop:ivl>=5', ['rbac', 'netpol']],
     ['prop:lapses=8', ['rbac']],
+    ['prop:due=-1 is:review', ['netpol']],
+    ['prop:due=0', ['commit']],
     ['namespaced', ['rbac']],
     ['"first commit"', ['commit']],
     ['deck:security -is:suspended', ['netpol']],

@@ -85,9 +85,12 @@ describe('rescheduling from history', () => {
     const reference = fsrs(generatorParameters({ request_retention: 0.95, enable_fuzz: false })).reschedule(
       card,
       log.map((row) => ({ rating: row.rating, review: row.reviewedAt })),
-      { now: at, update_memory_state: true },
-    ).reschedule_item!;
+      { now: at },
+    ).collections.at(-1)!;
     expect(scheduleOf(ours)).toEqual(scheduleOf(reference.card));
+    // The history's own last review and counts stay: rescheduling is not a review.
+    expect(ours.last_review).toEqual(card.last_review);
+    expect(ours.reps).toBe(card.reps);
   });
 
   it('gives shorter intervals for a higher desired retention, and leaves new cards alone', () => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import type { CardRecord } from '../../domain/types.ts';
 import { cardsForNewNote, editNote, noteProblem, parseTags, type NoteInput } from '../../domain/userCards.ts';
@@ -31,6 +31,7 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
   const [form, setForm] = useState<Form>(formOf(undefined));
   const [problem, setProblem] = useState<string>();
   const [saved, setSaved] = useState<string>();
+  const saving = useRef(false);
 
   useEffect(() => {
     if (!cardId) return setCard(undefined);
@@ -51,10 +52,12 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
 
   const save = async (event: Event) => {
     event.preventDefault();
+    if (saving.current) return; // a double tap must not add the note twice
     const input = inputOf(form);
     const wrong = noteProblem(input);
     setProblem(wrong);
     if (wrong) return;
+    saving.current = true;
     try {
       const { storage } = session;
       const now = new Date();
@@ -73,6 +76,8 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
       }
     } catch (error) {
       setProblem(`Not saved: ${errorText(error)}`);
+    } finally {
+      saving.current = false;
     }
   };
 

@@ -12,11 +12,14 @@ export function errorText(error: unknown): string {
 export function UndoButton({ session, onUndone, onError }: { session: Session; onUndone(step: UndoStep): void; onError(message: string): void }) {
   const step = session.undo.peek();
   if (!step) return null;
-  const undo = () =>
-    session.undoLast().then(
+  const undo = (event: Event) => {
+    // Focus must not stay here: Space, meant for "Show answer", would undo again.
+    (event.currentTarget as HTMLElement).blur();
+    return session.undoLast().then(
       (undone) => undone && onUndone(undone),
       (error: unknown) => onError(`Could not undo: ${errorText(error)}`),
     );
+  };
   return (
     <button type="button" class="undo" onClick={undo} aria-keyshortcuts="U Control+Z" aria-label={`Undo ${step.label.toLowerCase()}`}>
       Undo

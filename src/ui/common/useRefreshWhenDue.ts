@@ -3,8 +3,10 @@ import { learnAheadMs } from '../../domain/queue.ts';
 
 // Reloads a screen when a card becomes showable (its due time minus the learn-ahead limit),
 // and when the page comes back into view, since a study day may have rolled over meanwhile.
-export function useRefreshWhenDue(nextDueAt: Date | undefined, refresh: () => void): void {
+// Off (`active` false) while a card is on screen: coming back must not take it away.
+export function useRefreshWhenDue(nextDueAt: Date | undefined, refresh: () => void, active = true): void {
   useEffect(() => {
+    if (!active) return;
     const onVisible = () => {
       if (document.visibilityState === 'visible') refresh();
     };
@@ -19,5 +21,5 @@ export function useRefreshWhenDue(nextDueAt: Date | undefined, refresh: () => vo
       document.removeEventListener('visibilitychange', onVisible);
       clearTimeout(timer);
     };
-  }, [nextDueAt?.getTime(), refresh]);
+  }, [nextDueAt?.getTime(), refresh, active]);
 }

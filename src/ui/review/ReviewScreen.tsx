@@ -91,7 +91,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
     storage.deck(deckId).then((found) => setDeck(found ?? null));
     load();
   }, [storage, deckId, load]);
-  useRefreshWhenDue(view.phase === 'done' ? view.nextDueAt : undefined, load);
+  useRefreshWhenDue(view.phase === 'done' ? view.nextDueAt : undefined, load, view.phase === 'done');
 
   const run = async (action: () => Promise<void>) => {
     if (busy.current) return;
@@ -118,11 +118,14 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       const answeredAt = new Date();
       const day = studyDay(answeredAt, settings.dayStartHour);
       const { card: after, log, leech } = applyAnswer(before, view.outcomes[rating], answeredAt, performance.now() - view.shownAt);
-      const read = () => storage.queueSnapshot(deckId, answeredAt, settings, before);
-      const prefetched = rest.current?.cardId === before.id && rest.current.day === day.number ? rest.current.snapshot : undefined;
-      const [step, snapshot] = await Promise.all([storage.answer(before, after, log), prefetched ? prefetched().catch(read) : read()]);
-      undo.push(step);
-      show(nextInQueue(snapshotAfterAnswer(snapshot, before, after, answeredAt, day.end), answeredAt, settings, day.end));
+      // The rest of the queue as read before this answer's write (a read started now is still
+      // ordered before the write); without it, the queue is read again once the write is done.
+      const usable = rest.current?.cardId === before.id && rest.current.day === day.number;
+      const restOfQueue = usable ? rest.current!.snapshot().catch(() => undefined) : undefined;
+      undo.push(await storage.answer(before, after, log));
+      const snapshot = await restOfQueue;
+      if (snapshot) show(nextInQueue(snapshotAfterAnswer(snapshot, before, after, answeredAt, day.end), answeredAt, settings, day.end));
+      else await load();
       setMessage(leech ? { text: 'That card is a leech: it has lapsed 8 times, so it was tagged "leech" and suspended. Consider rewriting it.' } : undefined);
       requestPersistence(); // after real answers exist, not at first paint
     });
@@ -159,7 +162,8 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   keyHandler.current = (event) => {
     if (event.altKey || event.metaKey || event.repeat) return;
     const target = event.target as HTMLElement | null;
-    if (target?.closest('input, textarea, select')) return;
+    // Keys typed into a field, or while a sheet (card info, actions) is open, are not for the card behind.
+    if (target?.closest('input, textarea, select, dialog') || panel === 'info' || panel === 'actions') return;
     const confirmKey = event.key === ' ' || event.key === 'Enter';
     // A focused button handles its own Space/Enter; acting here as well would act twice.
     if (confirmKey && target?.closest('button, a')) return;

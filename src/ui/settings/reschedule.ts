@@ -9,8 +9,7 @@ export async function offerReschedule(session: Session, deckIds: string[]): Prom
   if (!confirm('Desired retention changed. Reschedule the studied cards from their review history now? (Undo can take it back.)')) {
     return undefined;
   }
-  const results = [];
-  for (const deckId of deckIds) results.push(await session.storage.reschedule([deckId], session.schedulerFor(deckId), new Date()));
-  for (const { step } of results) session.undo.push(step);
-  return `Rescheduled ${results.reduce((sum, result) => sum + result.changed, 0)} cards.`;
+  const { step, changed } = await session.storage.reschedule(deckIds, (deckId) => session.schedulerFor(deckId), new Date());
+  session.undo.push(step);
+  return `Rescheduled ${changed} cards.`;
 }
