@@ -2,7 +2,7 @@
 import builtInVersion from 'virtual:built-in-decks-version';
 import type { FSRS } from 'ts-fsrs';
 import { createScheduler } from '../domain/scheduler.ts';
-import { effectiveSettings } from '../domain/settings.ts';
+import { effectiveSettings } from '../domain/deckSettings.ts';
 import { studyDay } from '../domain/studyDay.ts';
 import type { DeckSettings, StudySettings } from '../domain/types.ts';
 import { Storage, type UndoStep } from '../storage/index.ts';

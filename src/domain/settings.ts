@@ -1,7 +1,7 @@
 // Study settings as the settings screens edit them: text in, checked values out. A value
 // that does not fit is refused with a message and never stored.
 import { formatSteps, parseSteps } from './steps.ts';
-import { deckSettingKeys, type DeckSettings, type StudySettings } from './types.ts';
+import type { StudySettings } from './types.ts';
 
 export type SettingsForm = Record<keyof StudySettings, string>;
 export type SettingsErrors = Partial<Record<keyof StudySettings, string>>;
@@ -52,14 +52,4 @@ export function formToSettings(form: SettingsForm): { settings: StudySettings } 
     fuzz: form.fuzz === 'on',
   };
   return Object.keys(errors).length > 0 ? { errors } : { settings };
-}
-
-/** The settings a deck studies with: the global ones, with the deck's own on top. */
-export function effectiveSettings(global: StudySettings, deck: DeckSettings | undefined): StudySettings {
-  return { ...global, ...deck };
-}
-
-/** The deck-level part of a full set of settings. */
-export function deckPart(settings: StudySettings): DeckSettings {
-  return Object.fromEntries(deckSettingKeys.map((key) => [key, settings[key]])) as DeckSettings;
 }

@@ -118,26 +118,3 @@ export function answerButtons(log: ReviewLogRow[]): Record<'again' | 'hard' | 'g
   for (const row of log) counts[(['again', 'hard', 'good', 'easy'] as const)[row.rating - 1]]++;
   return counts;
 }
-
-export interface TodaySummary {
-  reviews: number;
-  timeMs: number;
-}
-
-export function todaySummary(todayLog: ReviewLogRow[]): TodaySummary {
-  return { reviews: todayLog.length, timeMs: todayLog.reduce((sum, row) => sum + row.durationMs, 0) };
-}
-
-/**
- * Study days in a row with at least one answer, ending today, or yesterday when nothing
- * has been answered yet today (the streak is not broken before the day is over).
- */
-export function streak(answeredOnDay: (dayOffset: number) => boolean): number {
-  let offset = answeredOnDay(0) ? 0 : -1;
-  let days = 0;
-  while (answeredOnDay(offset)) {
-    days++;
-    offset--;
-  }
-  return days;
-}

@@ -17,16 +17,6 @@ export async function storageStatus(): Promise<StorageStatus> {
   return { persisted, usageBytes: estimate?.usage, quotaBytes: estimate?.quota };
 }
 
-let requested = false;
-
-/** Asks once per page load, after the user has answered cards (not at first paint). */
-export async function requestPersistence(): Promise<boolean | undefined> {
-  if (requested || !navigator.storage?.persist) return undefined;
-  requested = true;
-  if (await navigator.storage.persisted()) return true;
-  return navigator.storage.persist().catch(() => undefined);
-}
-
 /** iOS or iPadOS Safari in a browser tab rather than launched from the home screen. */
 export function isIosBrowserTab(): boolean {
   const ios = /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.userAgent.includes('Macintosh') && navigator.maxTouchPoints > 1);

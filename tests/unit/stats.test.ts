@@ -1,7 +1,8 @@
 import { Rating, State, type Grade } from 'ts-fsrs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { examReadiness } from '../../src/domain/readiness.ts';
-import { answerButtons, cardStateCounts, futureDue, histogram, rate, reviewsPerDay, streak, trueRetention } from '../../src/domain/stats.ts';
+import { answerButtons, cardStateCounts, futureDue, histogram, rate, reviewsPerDay, trueRetention } from '../../src/domain/stats.ts';
+import { streak } from '../../src/domain/today.ts';
 import { studyDay } from '../../src/domain/studyDay.ts';
 import { Queue, type ReviewLogRow } from '../../src/domain/types.ts';
 import { makeCard } from '../support/cards.ts';

@@ -1,3 +1,4 @@
+import './browse.css';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import { dueInLabel } from '../../domain/intervalLabel.ts';

@@ -1,3 +1,4 @@
+import './cards.css';
 import type { Session } from '../../app/session.ts';
 import { studyDay } from '../../domain/studyDay.ts';
 import { Queue, type CardRecord } from '../../domain/types.ts';

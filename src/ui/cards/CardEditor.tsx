@@ -1,3 +1,4 @@
+import '../common/forms.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import type { CardRecord } from '../../domain/types.ts';

@@ -1,3 +1,4 @@
+import './cards.css';
 import { useEffect, useState } from 'preact/hooks';
 import { Rating, State, type Grade } from 'ts-fsrs';
 import type { Session } from '../../app/session.ts';
@@ -44,7 +45,8 @@ export function CardInfo({ session, card }: { session: Session; card: CardRecord
         <dt>Card id</dt>
         <dd>{card.id}</dd>
       </dl>
-      <table class="history">
+      <div class="history-scroll">
+        <table class="history">
         <caption>Review history</caption>
         <thead>
           <tr>
@@ -71,7 +73,8 @@ export function CardInfo({ session, card }: { session: Session; card: CardRecord
             </tr>
           )}
         </tbody>
-      </table>
+        </table>
+      </div>
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import '../cards/cards.css';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
-import { streak, todaySummary, type TodaySummary } from '../../domain/stats.ts';
+import { streak, todaySummary, type TodaySummary } from '../../domain/today.ts';
 import { studyDay } from '../../domain/studyDay.ts';
 
 /** Today at a glance: answers given and left, time spent, and the study streak. */

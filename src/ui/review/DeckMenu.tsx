@@ -1,3 +1,4 @@
+import '../cards/cards.css';
 import type { Session } from '../../app/session.ts';
 import type { Deck } from '../../domain/types.ts';
 import { errorText } from '../common/UndoButton.tsx';

@@ -6,7 +6,7 @@ import { nextInQueue, snapshotAfterAnswer, type QueueCounts as Counts, type Queu
 import { applyAnswer, grades, outcomeInterval, previewOutcomes, type Outcomes } from '../../domain/scheduler.ts';
 import { studyDay } from '../../domain/studyDay.ts';
 import { Queue, type CardRecord, type Deck } from '../../domain/types.ts';
-import { requestPersistence } from '../../pwa/persistence.ts';
+import { requestPersistence } from '../../pwa/requestPersistence.ts';
 import type { UndoStep } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
 import type { CardAction } from '../cards/CardActions.tsx';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
-import { deckPart } from '../../domain/settings.ts';
+import { deckPart } from '../../domain/deckSettings.ts';
 import type { Deck, StudySettings } from '../../domain/types.ts';
 import { offerReschedule } from './reschedule.ts';
 import { StudySettingsForm } from './StudySettingsForm.tsx';

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import type { StudySettings } from '../../domain/types.ts';
-import { isIosBrowserTab, requestPersistence, storageStatus, type StorageStatus } from '../../pwa/persistence.ts';
+import { isIosBrowserTab, storageStatus, type StorageStatus } from '../../pwa/persistence.ts';
+import { requestPersistence } from '../../pwa/requestPersistence.ts';
 import { offerReschedule } from './reschedule.ts';
 import { StudySettingsForm } from './StudySettingsForm.tsx';
 

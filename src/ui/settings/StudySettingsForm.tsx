@@ -1,3 +1,4 @@
+import '../common/forms.css';
 import { useState } from 'preact/hooks';
 import { formToSettings, settingsToForm, type SettingsErrors, type SettingsForm } from '../../domain/settings.ts';
 import type { StudySettings } from '../../domain/types.ts';

@@ -1,3 +1,4 @@
+import './stats.css';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import type { Exam } from '../../domain/exams.ts';

@@ -34,7 +34,7 @@ export function BarChart({ title, bars, summary }: { title: string; bars: Bar[];
       <svg viewBox={`0 0 ${width} ${height + 16}`} role="img" aria-label={`${title}: ${summary}`}>
         {bars.map((bar, index) => {
           const barHeight = (bar.value / max) * height;
-          return <rect key={bar.label} class="bar" x={index * step + 1} y={height - barHeight} width={Math.max(1, step - 2)} height={barHeight} />;
+          return <rect key={bar.label} class="chart-bar" x={index * step + 1} y={height - barHeight} width={Math.max(1, step - 2)} height={barHeight} />;
         })}
         <text class="axis" x="0" y={height + 14}>
           {bars[0]?.label}

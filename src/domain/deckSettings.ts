@@ -1,0 +1,13 @@
+// A deck's own settings over the global ones (Anki's deck presets). Kept apart from the
+// settings form code, which only the settings screens load.
+import { deckSettingKeys, type DeckSettings, type StudySettings } from './types.ts';
+
+/** The settings a deck studies with: the global ones, with the deck's own on top. */
+export function effectiveSettings(global: StudySettings, deck: DeckSettings | undefined): StudySettings {
+  return { ...global, ...deck };
+}
+
+/** The deck-level part of a full set of settings. */
+export function deckPart(settings: StudySettings): DeckSettings {
+  return Object.fromEntries(deckSettingKeys.map((key) => [key, settings[key]])) as DeckSettings;
+}
