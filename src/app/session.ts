@@ -12,6 +12,7 @@ export class Session {
   readonly undo = new UndoStack<UndoStep>();
   private schedulers = new Map<string, FSRS>();
   private undoing = false;
+  private unburiedOn?: number;
 
   constructor(
     readonly storage: Storage,
@@ -65,8 +66,12 @@ export class Session {
   }
 
   /** Cards buried on an earlier study day come back; called at start and on return to the app. */
-  unburyPastDays(): Promise<void> {
-    return this.storage.unburyBefore(studyDay(new Date(), this.settings.dayStartHour).number);
+  async unburyPastDays(): Promise<void> {
+    // Once per study day: the home screen asks on every reload of its list.
+    const today = studyDay(new Date(), this.settings.dayStartHour).number;
+    if (this.unburiedOn === today) return;
+    await this.storage.unburyBefore(today);
+    this.unburiedOn = today;
   }
 }
 

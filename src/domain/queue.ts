@@ -43,7 +43,7 @@ export interface QueueState {
 
 export type Limits = Pick<StudySettings, 'newCardsPerDay' | 'reviewsPerDay'>;
 
-export function remainingToday(snapshot: QueueSnapshot, limits: Limits): { newCards: number; reviews: number } {
+function remainingToday(snapshot: QueueSnapshot, limits: Limits): { newCards: number; reviews: number } {
   return {
     newCards: Math.min(snapshot.newAvailable, Math.max(0, limits.newCardsPerDay - snapshot.doneToday.newCards)),
     reviews: Math.min(snapshot.reviewsDue, Math.max(0, limits.reviewsPerDay - snapshot.doneToday.reviews)),

@@ -6,7 +6,7 @@ import type { UndoStep } from '../../storage/index.ts';
 import { flagNames } from '../common/flags.ts';
 
 
-export function editHref(card: CardRecord): string {
+function editHref(card: CardRecord): string {
   return `#/edit/${encodeURIComponent(card.id)}`;
 }
 
