@@ -6,8 +6,8 @@ import { Queue, type CardRecord } from './types.ts';
 
 export type SearchTerm =
   | { kind: 'text'; text: string }
-  | { kind: 'deck'; pattern: RegExp }
-  | { kind: 'tag'; pattern: RegExp }
+  | { kind: 'deck'; pattern: Wildcard }
+  | { kind: 'tag'; pattern: Wildcard }
   | { kind: 'is'; what: 'new' | 'learn' | 'review' | 'due' | 'suspended' | 'buried' }
   | { kind: 'flag'; flag: number }
   | { kind: 'prop'; property: 'ivl' | 'due' | 'reps' | 'lapses'; compare: '<' | '<=' | '>' | '>=' | '='; value: number };
@@ -18,10 +18,36 @@ export interface Search {
 
 export type SearchResult = { search: Search } | { error: string };
 
-/** Anki's wildcards: * for any text; matching ignores case and must cover the whole name. */
-function wildcard(text: string): RegExp {
-  const escaped = text.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 'i');
+/** The longest query accepted: more than any real search needs, and a bound on the work one keystroke asks for. */
+export const maxQueryLength = 500;
+
+/** Anki's `*` wildcard pattern, lower-cased and cut at each `*`: `kube**z` is ['kube', '', 'z']. */
+type Wildcard = string[];
+
+function wildcard(text: string): Wildcard {
+  return text.toLowerCase().split('*');
+}
+
+/**
+ * Whether the whole of `name` matches, ignoring case. No regex: a `.*` per `*` backtracks,
+ * so that `deck:******z` froze Browse for seconds. The first part must be a prefix,
+ * the last a suffix, and each one between is taken at its leftmost place after the one
+ * before, which is exact when `*` is the only wildcard and takes linear-ish time.
+ */
+function matchesWildcard(parts: Wildcard, name: string): boolean {
+  const text = name.toLowerCase();
+  if (parts.length === 1) return text === parts[0];
+  const prefix = parts[0];
+  const suffix = parts[parts.length - 1];
+  const suffixAt = text.length - suffix.length;
+  if (suffixAt < prefix.length || !text.startsWith(prefix) || !text.endsWith(suffix)) return false;
+  let from = prefix.length;
+  for (const part of parts.slice(1, -1)) {
+    const at = text.indexOf(part, from);
+    if (at < 0 || at + part.length > suffixAt) return false;
+    from = at + part.length;
+  }
+  return true;
 }
 
 function tokens(query: string): string[] {
@@ -57,6 +83,7 @@ function parseTerm(token: string): SearchTerm | string {
 }
 
 export function parseSearch(query: string): SearchResult {
+  if (query.length > maxQueryLength) return { error: `The search is too long: ${query.length} characters, at most ${maxQueryLength}.` };
   const terms: Search['terms'] = [];
   for (const token of tokens(query)) {
     const negated = token.startsWith('-') && token.length > 1;
@@ -86,16 +113,12 @@ function compare(actual: number, compare: string, value: number): boolean {
 
 const dayMs = 86_400_000;
 
-function matchesTerm(card: CardRecord, term: SearchTerm, context: SearchContext): boolean {
+function matchesTerm(card: CardRecord, term: Exclude<SearchTerm, { kind: 'deck' }>, context: SearchContext): boolean {
   switch (term.kind) {
     case 'text':
       return `${card.front}\n${card.back}\n${card.note}`.toLowerCase().includes(term.text);
-    case 'deck': {
-      const title = context.deckNames.get(card.deckId) ?? '';
-      return term.pattern.test(card.deckId) || term.pattern.test(title);
-    }
     case 'tag':
-      return card.tags.some((tag) => term.pattern.test(tag));
+      return card.tags.some((tag) => matchesWildcard(term.pattern, tag));
     case 'flag':
       return (card.flag ?? 0) === term.flag;
     case 'is':
@@ -127,6 +150,24 @@ function matchesTerm(card: CardRecord, term: SearchTerm, context: SearchContext)
   }
 }
 
-export function matches(card: CardRecord, search: Search, context: SearchContext): boolean {
-  return search.terms.every(({ term, negated }) => matchesTerm(card, term, context) !== negated);
+/** A deck: term is matched once per deck (by id or title), not once per card: decks are few, cards many. */
+function deckTest(pattern: Wildcard, deckNames: Map<string, string>): (card: CardRecord) => boolean {
+  const byDeck = new Map<string, boolean>();
+  return ({ deckId }) => {
+    let found = byDeck.get(deckId);
+    if (found === undefined) {
+      found = matchesWildcard(pattern, deckId) || matchesWildcard(pattern, deckNames.get(deckId) ?? '');
+      byDeck.set(deckId, found);
+    }
+    return found;
+  };
+}
+
+/** The test a search makes of each card; make it once per search and apply it to every card. */
+export function cardMatcher(search: Search, context: SearchContext): (card: CardRecord) => boolean {
+  const tests = search.terms.map(({ term, negated }) => {
+    const test = term.kind === 'deck' ? deckTest(term.pattern, context.deckNames) : (card: CardRecord) => matchesTerm(card, term, context);
+    return (card: CardRecord) => test(card) !== negated;
+  });
+  return (card) => tests.every((test) => test(card));
 }

@@ -1,5 +1,6 @@
 import '../cards/cards.css';
 import type { Session } from '../../app/session.ts';
+import { deckNameProblem } from '../../domain/deckName.ts';
 import type { Deck } from '../../domain/types.ts';
 import { errorText } from '../common/UndoButton.tsx';
 
@@ -8,6 +9,11 @@ export function DeckMenu({ session, deck, onRenamed }: { session: Session; deck:
   const rename = async () => {
     const title = prompt('Deck name', deck.title)?.trim();
     if (!title || title === deck.title) return;
+    const problem = deckNameProblem(title);
+    if (problem) {
+      alert(`The deck was not renamed: ${problem}.`);
+      return;
+    }
     session.undo.push(await session.storage.renameDeck(deck, title, deck.description, new Date()));
     onRenamed({ ...deck, title });
   };
