@@ -6,7 +6,11 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
+import { readDeckFolder } from '../src/build/builtInDecks.ts';
 import { firstScreenFiles, largestFiles, precacheFiles, total, type FileSize } from '../src/build/bundleSize.ts';
+import { cardFieldLimit } from '../src/domain/deckFile.ts';
+import { parseMarkdown } from '../src/domain/markdown.ts';
+import { markdownElements } from '../src/ui/common/Markdown.tsx';
 import { buildApp } from '../tests/support/buildApp.ts';
 import { chromiumPath, launchWithFreshProfile } from '../tests/support/chromium.ts';
 import { serveStatic } from '../tests/support/staticServer.ts';
@@ -171,6 +175,42 @@ async function answerLatency(appUrl: string, size: number, measureHeap: boolean)
   return { size, seed, answers, heapBytes };
 }
 
+const markdownRuns = 15;
+
+/** Card text of `size` characters: the built-in cards' sides, as many times as it takes. */
+function cardText(size: number): string {
+  const sides = readDeckFolder('decks').flatMap((deck) => deck.cards.flatMap((card) => [card.front, card.back]));
+  let text = '';
+  for (let index = 0; text.length < size; index++) text += `${sides[index % sides.length]}\n\n`;
+  return text.slice(0, size);
+}
+
+let markdownRun = 0;
+
+/** Milliseconds to parse `text` and build its Preact elements, a new text each run (no cache). */
+function markdownTimes(text: string): number[] {
+  return Array.from({ length: markdownRuns }, () => {
+    const fresh = `${markdownRun++} ${text}`.slice(0, text.length);
+    const started = performance.now();
+    markdownElements(parseMarkdown(fresh));
+    return performance.now() - started;
+  });
+}
+
+function markdownRows(): string[] {
+  const cases: [string, string][] = [
+    [`64 KiB of built-in card text, the most parsed as Markdown`, cardText(cardFieldLimit)],
+    ['100 KB of built-in card text, past the field limit: plain text', cardText(100_000)],
+    ['64 KiB of `_x ` (hostile emphasis)', '_x '.repeat(cardFieldLimit / 2).slice(0, cardFieldLimit)],
+    ['1 MB of `_x ` (hostile emphasis; plain text)', '_x '.repeat(350_000).slice(0, 1_000_000)],
+  ];
+  for (const [, text] of cases) markdownTimes(text); // warm-up: the JIT, as in a page that has rendered cards
+  return cases.map(([label, text]) => {
+    const times = markdownTimes(text);
+    return `| ${label} | ${ms(median(times))} / ${ms(percentile(times, 0.95))} |`;
+  });
+}
+
 function fileRows(files: FileSize[]): string[] {
   return files.map((file) => `| \`${file.file}\` | ${kb(file.bytes)} | ${kb(file.gzipBytes)} |`);
 }
@@ -207,6 +247,8 @@ async function main() {
   const warm = await warmOfflineStarts(appServer.url);
   console.log('floor key latency…');
   const floorKeys = await floorKeyLatency(floorServer.url);
+  console.log('card text…');
+  const markdown = markdownRows();
   const bySize: SizeResult[] = [];
   for (const size of sizes) {
     console.log(`answering at ${size} cards…`);
@@ -251,6 +293,12 @@ async function main() {
       return `| ${size.toLocaleString('en')} | ${seed.logRows.toLocaleString('en')} | ${answers.length} | ${ms(median(dom))} / ${ms(percentile(dom, 0.95))} | ${ms(median(frame))} / ${ms(percentile(frame, 0.95))} | ${ms(median(seed.queueMs))} / ${ms(percentile(seed.queueMs, 0.95))} | ${ms(median(seed.writeMs))} / ${ms(percentile(seed.writeMs, 0.95))} |`;
     }),
     '',
+    `**Card text**: parsing (markdown-it) and building the Preact elements of one card side, in Node on this machine, unthrottled, ${markdownRuns} runs each, a new text each run.`,
+    '',
+    '| card text | p50 / p95 |',
+    '|---|---|',
+    ...markdown,
+    '',
     `**Memory**: JS heap in use after ${heap.answers.length} answers at ${heap.size.toLocaleString('en')} cards, after a forced garbage collection (DevTools Runtime.getHeapUsage): ${((heap.heapBytes ?? 0) / 1024 / 1024).toFixed(1)} MB.`,
   ];
   const table = lines.join('\n');
@@ -262,6 +310,7 @@ async function main() {
     bytes: { firstScreen, floorFirstScreen, precache, largest, lazyChunks },
     start: { cold, warmOffline: warm, method: { cpuSlowdown, network: slow4g, runs: startRuns } },
     floorKeys,
+    markdown,
     bySize: bySize.map(({ size, seed, answers, heapBytes }) => ({ size, seed, answers, heapBytes })),
   };
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);

@@ -1,6 +1,6 @@
 // Reads the human-written deck files of decks/ (format in decks/README.md). Every problem is
 // reported as "file:line: what is wrong" so a broken deck fails the build with a clear pointer.
-import { clozeProblem, expandCloze } from './cloze.ts';
+import { clozeProblem, expandCloze, withoutClozeMarks } from './cloze.ts';
 import { isExamDomain, type ExamDomain } from './exams.ts';
 import type { CardContent } from './types.ts';
 
@@ -29,6 +29,10 @@ export class DeckFormatError extends Error {
   }
 }
 
+/** The most characters a card field may hold, in a deck file or in the editor. */
+export const cardFieldLimit = 65_536;
+const titleLimit = 200;
+
 const headerFields = ['deck', 'title', 'description'] as const;
 const cardFields = ['Q', 'A', 'C', 'source', 'exam', 'tags', 'note'] as const;
 type HeaderField = (typeof headerFields)[number];
@@ -55,7 +59,16 @@ function fieldText(field: Field | undefined): string {
   if (!field) return '';
   const lines = [...field.lines];
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
-  return lines.join('\n').trim();
+  return withoutClozeMarks(lines.join('\n').trim());
+}
+
+/** Reports each of `fields` longer than `limit` characters. */
+function checkLengths(fields: Partial<Record<string, Field>>, names: readonly string[], limit: number, at: (line: number) => string, problems: string[]) {
+  for (const name of names) {
+    const field = fields[name];
+    const length = fieldText(field).length;
+    if (field && length > limit) problems.push(`${at(field.line)}: "${name}:" has ${length.toLocaleString('en')} characters, more than the ${limit.toLocaleString('en')} allowed`);
+  }
 }
 
 /** Splits a file into its header and card blocks, reporting lines that fit neither. */
@@ -122,6 +135,7 @@ function readCard(block: Block<CardField>, file: string, problems: string[]): Om
   const at = (line: number) => `${file}:${line}`;
   const { Q, A, C, source, exam, tags, note } = block.fields;
   const before = problems.length;
+  checkLengths(block.fields, cardFields, cardFieldLimit, at, problems);
   if (!source || !fieldText(source)) problems.push(`${at(block.line)}: card "${block.id}" has no source`);
   if (!exam || !fieldText(exam)) problems.push(`${at(block.line)}: card "${block.id}" has no exam domain`);
   const domains = exam ? parseExam(exam, at(exam.line), problems) : [];
@@ -161,6 +175,7 @@ function readDeck(source: DeckSource, problems: string[]): { deck: BuiltInDeck; 
   for (const name of headerFields) {
     if (!fieldText(header.fields[name])) problems.push(`${source.file}:1: the deck header has no "${name}:"`);
   }
+  checkLengths(header.fields, ['title'], titleLimit, (line) => `${source.file}:${line}`, problems);
   const id = fieldText(header.fields.deck);
   if (id && !idPattern.test(id)) problems.push(`${source.file}:${header.fields.deck?.line}: deck id "${id}" must be lower-case letters, digits and "-"`);
   const cardLines: number[] = [];

@@ -1,130 +1,223 @@
-// A small Markdown subset for card text, parsed to a tree that the UI renders as elements
-// and text nodes. There is no HTML pass-through at all: "<script>" in a card is shown as
-// text, so neither a deck file nor an imported card can run script.
+// Card text Markdown, read by markdown-it (CommonMark, made for untrusted input, with its
+// HTML rules off) into a small tree that the UI renders as elements and text nodes. There is
+// no HTML pass-through at all: "<script>" in a card is shown as text.
+// This module is loaded lazily: markdown-it does not fit in the first screen's budget. Its
+// self-contained "browser" build, because with the modular one the bundler moves its module
+// helpers, shared with the first screen's code, into one more file of the first screen.
+import MarkdownIt, { type Token } from 'markdown-it/browser';
+import { clozeClose, clozeOpen, withoutClozeMarks } from './cloze.ts';
+import { cardFieldLimit } from './deckFile.ts';
 
 export type Inline =
   | { type: 'text'; text: string }
-  | { type: 'code'; text: string }
+  | { type: 'code'; children: Inline[] }
   | { type: 'strong'; children: Inline[] }
   | { type: 'em'; children: Inline[] }
   | { type: 'link'; href: string; children: Inline[] }
+  /** A cloze deletion: the "[…]" on a front, the answer on a back. */
+  | { type: 'cloze'; children: Inline[] }
   | { type: 'break' };
 
 export type Block =
-  | { type: 'paragraph'; children: Inline[] }
-  | { type: 'code'; language: string; text: string }
-  | { type: 'list'; ordered: boolean; items: Inline[][] };
+  /** `tight`: a paragraph of a tight list item, shown without its own paragraph box. */
+  | { type: 'paragraph'; children: Inline[]; tight?: boolean }
+  | { type: 'code'; language: string; children: Inline[] }
+  | { type: 'list'; ordered: boolean; start: number; items: Block[][] };
 
-const fence = /^\s*(```|~~~)\s*([\w+-]*)\s*$/;
-const listItem = /^\s*(?:([-*+])|(\d+)[.)])\s+(.*)$/;
 const safeLink = /^(https?:\/\/|mailto:)/i;
 
-export function parseMarkdown(source: string): Block[] {
-  const blocks: Block[] = [];
-  const lines = source.replace(/\r\n?/g, '\n').split('\n');
-  let paragraph: string[] = [];
-  const flushParagraph = () => {
-    if (paragraph.length > 0) blocks.push({ type: 'paragraph', children: parseLines(paragraph) });
-    paragraph = [];
-  };
+// Only what cards use: paragraphs, fenced code, lists, code spans, emphasis, links (images
+// show their alt text). No HTML, headings, quotes, tables, references or entities.
+const markdown = new MarkdownIt('zero').enable([
+  'fence',
+  'list',
+  'newline',
+  'escape',
+  'backticks',
+  'emphasis',
+  'link',
+  'image',
+]);
+// A link to anything else stays text: no javascript:, data: or relative addresses.
+markdown.validateLink = (url) => safeLink.test(url);
 
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const opening = fence.exec(line);
-    if (opening) {
-      flushParagraph();
-      const code: string[] = [];
-      while (++i < lines.length && !new RegExp(`^\\s*${opening[1]}\\s*$`).test(lines[i])) code.push(lines[i]);
-      blocks.push({ type: 'code', language: opening[2], text: code.join('\n') });
+/** Adds text, joined to the text before it: markdown-it splits text at every marker. */
+function pushText(children: Inline[], text: string) {
+  const last = children[children.length - 1];
+  if (last?.type === 'text') last.text += text;
+  else if (text) children.push({ type: 'text', text });
+}
+
+/** Wraps the text between cloze marks in cloze nodes; stray marks are dropped. Linear. */
+function markClozes(nodes: Inline[]): Inline[] {
+  if (!nodes.some((node) => node.type === 'text' && /[\uE000\uE001]/.test(node.text))) return nodes;
+  const out: Inline[] = [];
+  let cloze: Inline[] | undefined;
+  for (const node of nodes) {
+    if (node.type !== 'text') {
+      (cloze ?? out).push(node);
       continue;
     }
-    const item = listItem.exec(line);
-    if (item) {
-      flushParagraph();
-      const ordered = item[2] !== undefined;
-      const items: string[][] = [[item[3]]];
-      // Following items of the same kind, and indented continuation lines, join the list.
-      while (i + 1 < lines.length) {
-        const next = listItem.exec(lines[i + 1]);
-        if (next && (next[2] !== undefined) === ordered) items.push([next[3]]);
-        else if (!next && /^\s{2,}\S/.test(lines[i + 1])) items[items.length - 1].push(lines[i + 1].trim());
-        else break;
-        i++;
-      }
-      blocks.push({ type: 'list', ordered, items: items.map(parseLines) });
-      continue;
+    for (const piece of node.text.split(/([\uE000\uE001])/)) {
+      if (piece === clozeOpen) cloze ??= [];
+      else if (piece === clozeClose) {
+        if (cloze) out.push({ type: 'cloze', children: cloze });
+        cloze = undefined;
+      } else pushText(cloze ?? out, piece);
     }
-    if (line.trim() === '') flushParagraph();
-    else paragraph.push(line.trim());
   }
-  flushParagraph();
+  // A deletion cut by other markup, as in "**a {{c1::b** c}}", ends with its container.
+  if (cloze) out.push({ type: 'cloze', children: cloze });
+  return out;
+}
+
+/** Code text, in which a cloze deletion shows too. */
+function textOf(text: string): Inline[] {
+  return markClozes([{ type: 'text', text }]);
+}
+
+/**
+ * How deep emphasis and links may nest; deeper ones add their words only. markdown-it does
+ * not bound emphasis, and thousands of levels would overflow the stack when rendered.
+ */
+const nestingLimit = 20;
+
+/** markdown-it's flat inline tokens (`*_open` … `*_close`) as a tree. */
+function inlineTree(tokens: Token[]): Inline[] {
+  // `node` is undefined for an element too deep to keep.
+  const stack: { node?: Extract<Inline, { children: Inline[] }>; children: Inline[] }[] = [];
+  const open = (node: Extract<Inline, { children: Inline[] }>) => stack.push({ node: stack.length < nestingLimit ? node : undefined, children: [] });
+  const root: Inline[] = [];
+  for (const token of tokens) {
+    const children = stack.length > 0 ? stack[stack.length - 1].children : root;
+    switch (token.type) {
+      case 'text':
+        pushText(children, token.content);
+        break;
+      case 'code_inline':
+        children.push({ type: 'code', children: textOf(token.content) });
+        break;
+      case 'softbreak':
+      case 'hardbreak':
+        children.push({ type: 'break' });
+        break;
+      case 'image':
+        // Never fetched: the alt text stands in for the image.
+        for (const node of inlineTree(token.children ?? [])) {
+          if (node.type === 'text') pushText(children, node.text);
+          else children.push(node);
+        }
+        break;
+      case 'strong_open':
+        open({ type: 'strong', children: [] });
+        break;
+      case 'em_open':
+        open({ type: 'em', children: [] });
+        break;
+      case 'link_open':
+        // validateLink let only web and mail addresses through.
+        open({ type: 'link', href: String(token.attrGet('href')), children: [] });
+        break;
+      case 'strong_close':
+      case 'em_close':
+      case 'link_close': {
+        const { node, children: inside } = stack.pop()!;
+        const parent = stack.length > 0 ? stack[stack.length - 1].children : root;
+        if (node) parent.push({ ...node, children: markClozes(inside) });
+        else for (const child of inside) if (child.type === 'text') pushText(parent, child.text); else parent.push(child);
+        break;
+      }
+    }
+  }
+  return markClozes(root);
+}
+
+/** markdown-it's flat block tokens as a tree of paragraphs, code blocks and lists. */
+function blockTree(tokens: Token[]): Block[] {
+  const root: Block[] = [];
+  const stack: Block[][] = [root];
+  const lists: Extract<Block, { type: 'list' }>[] = [];
+  for (const token of tokens) {
+    const blocks = stack[stack.length - 1];
+    switch (token.type) {
+      case 'inline':
+        blocks.push({ type: 'paragraph', children: inlineTree(token.children ?? []) });
+        break;
+      case 'paragraph_open':
+        break;
+      case 'paragraph_close':
+        if (token.hidden) (blocks[blocks.length - 1] as Extract<Block, { type: 'paragraph' }>).tight = true;
+        break;
+      case 'fence':
+        blocks.push({ type: 'code', language: token.info.trim().split(/\s/)[0], children: textOf(token.content.replace(/\n$/, '')) });
+        break;
+      case 'bullet_list_open':
+      case 'ordered_list_open': {
+        const list: Extract<Block, { type: 'list' }> = {
+          type: 'list',
+          ordered: token.type === 'ordered_list_open',
+          start: Number(token.attrGet('start') ?? 1),
+          items: [],
+        };
+        blocks.push(list);
+        lists.push(list);
+        break;
+      }
+      case 'bullet_list_close':
+      case 'ordered_list_close':
+        lists.pop();
+        break;
+      case 'list_item_open': {
+        const item: Block[] = [];
+        lists[lists.length - 1].items.push(item);
+        stack.push(item);
+        break;
+      }
+      case 'list_item_close':
+        stack.pop();
+        break;
+    }
+  }
+  return root;
+}
+
+/** Text too long for Markdown: paragraphs at blank lines, line breaks kept, no cloze marks. */
+function plainText(source: string): Block[] {
+  const blocks: Block[] = [];
+  let lines: string[] = [];
+  for (const line of [...withoutClozeMarks(source).split('\n'), '']) {
+    if (line.trim()) {
+      lines.push(line.trim());
+      continue;
+    }
+    if (lines.length > 0) {
+      const children = lines.flatMap((text, index): Inline[] => [...(index ? [{ type: 'break' } as const] : []), { type: 'text', text }]);
+      blocks.push({ type: 'paragraph', children });
+    }
+    lines = [];
+  }
   return blocks;
 }
 
-/** Lines of one paragraph or list item; line breaks written in a card are kept. */
-function parseLines(lines: string[]): Inline[] {
-  return lines.flatMap((line, index) => (index === 0 ? parseInline(line) : [{ type: 'break' } as const, ...parseInline(line)]));
-}
+const parsed = new Map<string, Block[]>();
+/** Enough for a review session's recent cards and the editor's previews. */
+const parsedLimit = 64;
 
-export function parseInline(text: string): Inline[] {
-  const out: Inline[] = [];
-  let plain = '';
-  const pushText = () => {
-    if (plain) out.push({ type: 'text', text: plain });
-    plain = '';
-  };
-  let i = 0;
-  while (i < text.length) {
-    const rest = text.slice(i);
-    const char = text[i];
-    if (char === '\\' && i + 1 < text.length && /[\\`*_[\]()#+\-.!{}<>~]/.test(text[i + 1])) {
-      plain += text[i + 1];
-      i += 2;
-      continue;
-    }
-    if (char === '`') {
-      const ticks = /^`+/.exec(rest)![0];
-      const end = text.indexOf(ticks, i + ticks.length);
-      if (end > 0) {
-        pushText();
-        out.push({ type: 'code', text: text.slice(i + ticks.length, end).replace(/^ (.*) $/, '$1') });
-        i = end + ticks.length;
-        continue;
-      }
-    }
-    if (rest.startsWith('**') || rest.startsWith('__')) {
-      const marker = rest.slice(0, 2);
-      const end = text.indexOf(marker, i + 2);
-      if (end > i + 2) {
-        pushText();
-        out.push({ type: 'strong', children: parseInline(text.slice(i + 2, end)) });
-        i = end + 2;
-        continue;
-      }
-    }
-    // "_" only emphasises at word edges, so snake_case names stay as written.
-    if ((char === '*' || (char === '_' && !/\w/.test(text[i - 1] ?? ''))) && text[i + 1] !== ' ') {
-      let end = text.indexOf(char, i + 1);
-      while (end > 0 && char === '_' && /\w/.test(text[end + 1] ?? '')) end = text.indexOf(char, end + 1);
-      if (end > i + 1) {
-        pushText();
-        out.push({ type: 'em', children: parseInline(text.slice(i + 1, end)) });
-        i = end + 1;
-        continue;
-      }
-    }
-    if (char === '[') {
-      const link = /^\[([^\]]+)\]\(([^)\s]+)\)/.exec(rest);
-      if (link && safeLink.test(link[2])) {
-        pushText();
-        out.push({ type: 'link', href: link[2], children: parseInline(link[1]) });
-        i += link[0].length;
-        continue;
-      }
-    }
-    plain += char;
-    i++;
+/** Card text as a tree; the same text is parsed once while it is among the recent ones. */
+export function parseMarkdown(source: string): Block[] {
+  const known = parsed.get(source);
+  if (known) {
+    // A Map keeps insertion order: moved to the end, the entry is the last to go.
+    parsed.delete(source);
+    parsed.set(source, known);
+    return known;
   }
-  pushText();
-  return out;
+  const text = source.replace(/\r\n?/g, '\n');
+  // Text longer than a card field may be (older data) is shown as plain text: markdown-it
+  // too takes seconds on a megabyte of hostile emphasis, and no card needs that much.
+  if (text.length > cardFieldLimit) return plainText(text);
+  const blocks = blockTree(markdown.parse(text, {}));
+  parsed.set(source, blocks);
+  if (parsed.size > parsedLimit) parsed.delete(parsed.keys().next().value!);
+  return blocks;
 }

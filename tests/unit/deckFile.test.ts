@@ -68,9 +68,11 @@ describe('deck files', () => {
       },
     ]);
     expect(deck.cards.map((card) => card.id)).toEqual(['test-cloze-c1', 'test-cloze-c2', 'test-cloze-c3']);
-    expect(deck.cards[0].front).toBe('**[…]** delegates technical work to SIGs; **[…]** has 7 members.');
-    expect(deck.cards[1].front).toBe('Steering delegates **[what kind of]** work to SIGs; Steering has 7 members.');
-    expect(deck.cards[1].back).toBe('Steering delegates **technical** work to SIGs; Steering has 7 members.');
+    // Between the cloze marks, which the renderer shows as a deletion, even inside code.
+    const [open, close] = ['\uE000', '\uE001'];
+    expect(deck.cards[0].front).toBe(`${open}[…]${close} delegates technical work to SIGs; ${open}[…]${close} has 7 members.`);
+    expect(deck.cards[1].front).toBe(`Steering delegates ${open}[what kind of]${close} work to SIGs; Steering has 7 members.`);
+    expect(deck.cards[1].back).toBe(`Steering delegates ${open}technical${close} work to SIGs; Steering has 7 members.`);
     expect(deck.cards.every((card) => card.kind === 'cloze')).toBe(true);
   });
 
@@ -114,6 +116,22 @@ describe('deck files', () => {
       'y.deck:9: text outside any field: "stray words after exam"',
       'y.deck:6: no cloze deletion such as {{c1::answer}}',
     ]);
+  });
+
+  it('reject a card field over 65,536 characters and a title over 200, and drop cloze marks typed in', () => {
+    const long = 'x'.repeat(65_537);
+    expect(
+      problemsOf({
+        file: 'long.deck',
+        text: `deck: long\ntitle: ${'t'.repeat(201)}\ndescription: d\n\n## long-q\nQ: q\n${long}\nA: a\nsource: s\nexam: CKA Storage\n\n## long-note\nC: {{c1::a}}\nsource: s\nexam: CKA Storage\nnote: ${long}\n`,
+      }),
+    ).toEqual([
+      'long.deck:2: "title:" has 201 characters, more than the 200 allowed',
+      'long.deck:6: "Q:" has 65,539 characters, more than the 65,536 allowed',
+      'long.deck:16: "note:" has 65,537 characters, more than the 65,536 allowed',
+    ]);
+    const [deck] = compileDecks([{ file: 'ok.deck', text: `${header}\n## ok\nQ: \uE000not a mark\uE001 ${'x'.repeat(65_000)}\nA: a\nsource: s\nexam: CKA Storage\n` }]);
+    expect(deck.cards[0].front).toBe(`not a mark ${'x'.repeat(65_000)}`);
   });
 
   it('make the build fail with the message', () => {

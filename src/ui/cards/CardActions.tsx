@@ -6,8 +6,10 @@ import type { UndoStep } from '../../storage/index.ts';
 import { flagNames } from '../common/flags.ts';
 
 
+/** The editor goes back to the card screen when opened from it, to the deck otherwise. */
 function editHref(card: CardRecord): string {
-  return `#/edit/${encodeURIComponent(card.id)}`;
+  const from = location.hash.startsWith('#/card/') ? '?from=card' : '';
+  return `#/edit/${encodeURIComponent(card.id)}${from}`;
 }
 
 export type CardAction = 'bury' | 'suspend' | 'unsuspend' | 'reset' | `flag${0 | 1 | 2 | 3 | 4}`;

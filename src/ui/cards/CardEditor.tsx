@@ -1,6 +1,9 @@
+import '../common/card.css';
 import '../common/forms.css';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import './cards.css';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
+import { clozeMarksAsBold, clozeProblem, expandCloze, withoutClozeMarks } from '../../domain/cloze.ts';
 import type { CardRecord } from '../../domain/types.ts';
 import { cardsForNewNote, editNote, noteProblem, parseTags, type NoteInput } from '../../domain/userCards.ts';
 import { Markdown } from '../common/Markdown.tsx';
@@ -11,12 +14,47 @@ type Form = { kind: 'basic' | 'cloze'; front: string; back: string; text: string
 function formOf(card: CardRecord | undefined): Form {
   if (!card) return { kind: 'basic', front: '', back: '', text: '', tags: '', note: '' };
   const text = card.cloze?.text ?? card.front;
-  return { kind: card.cloze ? 'cloze' : 'basic', front: card.front, back: card.back, text, tags: card.tags.join(' '), note: card.note };
+  return { kind: card.cloze ? 'cloze' : 'basic', front: clozeMarksAsBold(card.front), back: clozeMarksAsBold(card.back), text, tags: card.tags.join(' '), note: card.note };
 }
 
+/** The note as typed; characters that would pose as cloze marks are dropped. */
 function inputOf(form: Form): NoteInput {
-  const common = { tags: parseTags(form.tags), note: form.note.trim() };
-  return form.kind === 'basic' ? { kind: 'basic', front: form.front.trim(), back: form.back.trim(), ...common } : { kind: 'cloze', text: form.text.trim(), ...common };
+  const typed = (text: string) => withoutClozeMarks(text).trim();
+  const common = { tags: parseTags(form.tags), note: typed(form.note) };
+  return form.kind === 'basic' ? { kind: 'basic', front: typed(form.front), back: typed(form.back), ...common } : { kind: 'cloze', text: typed(form.text), ...common };
+}
+
+/** Long enough to skip the keystrokes of a word, short enough to feel live. */
+const previewDelayMs = 150;
+/** Up to this many characters of card text, rendering takes well under a frame: no delay. */
+const previewAtOnceLimit = 4096;
+
+/** Each card the note will make, as the review screen shows its sides. */
+function NotePreview({ sides, text }: { sides: 'basic' | 'cloze'; text: { front: string; back: string; cloze: string } }) {
+  if (sides === 'basic') {
+    return (
+      <>
+        <Markdown text={text.front} />
+        <hr />
+        <Markdown text={text.back} />
+      </>
+    );
+  }
+  if (!text.cloze.trim()) return null;
+  const problem = clozeProblem(text.cloze);
+  if (problem) return <p>No cards yet: {problem.message}.</p>;
+  return (
+    <>
+      {expandCloze(text.cloze).map(({ number, front, back }) => (
+        <section key={number} aria-label={`Card ${number}`}>
+          <h3>Card {number}</h3>
+          <Markdown text={front} />
+          <hr />
+          <Markdown text={back} />
+        </section>
+      ))}
+    </>
+  );
 }
 
 function newNoteId(): string {
@@ -24,12 +62,15 @@ function newNoteId(): string {
 }
 
 /**
- * Adds a note to a deck (`deckId`) or edits a card (`cardId`), with a live preview of the
- * Markdown. A cloze note makes one card per {{c1::…}} number.
+ * Adds a note to a deck (`deckId`) or edits a card (`cardId`), with a live preview of each
+ * card the note makes: a cloze note makes one card per {{c1::…}} number.
  */
 export function CardEditor({ session, deckId, cardId }: { session: Session; deckId?: string; cardId?: string }) {
   const [card, setCard] = useState<CardRecord | null>();
   const [form, setForm] = useState<Form>(formOf(undefined));
+  // A long text is previewed after a pause in typing, so that a keystroke after a long paste
+  // does not render it again; a short one as it is typed.
+  const [paused, setPaused] = useState<Form>(form);
   const [problem, setProblem] = useState<string>();
   const [saved, setSaved] = useState<string>();
   const saving = useRef(false);
@@ -39,11 +80,27 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
     session.storage.card(cardId).then((found) => {
       setCard(found ?? null);
       setForm(formOf(found));
+      setPaused(formOf(found));
     });
   }, [session, cardId]);
+  useEffect(() => {
+    const timer = setTimeout(() => setPaused(form), previewDelayMs);
+    return () => clearTimeout(timer);
+  }, [form]);
+  const previewed = form.front.length + form.back.length + form.text.length <= previewAtOnceLimit ? form : paused;
+  const basicSides = previewed.kind === 'basic' || (card !== undefined && card !== null && !card.cloze);
+  // The same element while the previewed text stands still: typing tags does not render it again.
+  const preview = useMemo(
+    () => <NotePreview sides={basicSides ? 'basic' : 'cloze'} text={{ front: previewed.front, back: previewed.back, cloze: previewed.text }} />,
+    [basicSides, previewed.front, previewed.back, previewed.text],
+  );
 
   if (card === null) return <main class="screen">This card does not exist.</main>;
   const targetDeck = card?.deckId ?? deckId!;
+  // Where the editor was opened from (the card screen says so in the address), never
+  // history.back(): a tab opened on the editor has nothing to go back to.
+  const fromCardScreen = cardId !== undefined && new URLSearchParams(location.hash.split('?')[1] ?? '').get('from') === 'card';
+  const returnHref = fromCardScreen ? `#/card/${encodeURIComponent(cardId)}` : `#/deck/${encodeURIComponent(targetDeck)}`;
   const field = (key: keyof Form) => ({
     value: form[key],
     onInput: (event: Event) => setForm({ ...form, [key]: (event.target as HTMLInputElement).value }),
@@ -70,7 +127,8 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
         step = await storage.addCards(cardsForNewNote(input, targetDeck, newNoteId(), await storage.nextPosition(targetDeck), now));
       }
       session.undo.push(step);
-      if (card) history.back();
+      // Replaced, so that Back from there does not come back into the editor.
+      if (card) location.replace(returnHref);
       else {
         setSaved(`Added ${step.addedCardIds.length === 1 ? 'a card' : `${step.addedCardIds.length} cards`}.`);
         setForm({ ...formOf(undefined), kind: form.kind, tags: form.tags });
@@ -85,7 +143,7 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
   return (
     <main class="screen editor">
       <header class="bar">
-        <a class="back" href={`#/deck/${encodeURIComponent(targetDeck)}`} aria-label="Back to the deck">
+        <a class="back" href={returnHref} aria-label={fromCardScreen ? 'Back to the card' : 'Back to the deck'}>
           ‹
         </a>
         <h1>{card ? 'Edit card' : 'Add card'}</h1>
@@ -143,15 +201,7 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
       </form>
       <section class="preview" aria-label="Preview">
         <h2>Preview</h2>
-        {form.kind === 'basic' || (card && !card.cloze) ? (
-          <>
-            <Markdown text={form.front} />
-            <hr />
-            <Markdown text={form.back} />
-          </>
-        ) : (
-          <Markdown text={form.text} />
-        )}
+        {preview}
       </section>
     </main>
   );

@@ -1,5 +1,17 @@
 import type { ComponentChildren } from 'preact';
-import { parseMarkdown, type Block, type Inline } from '../../domain/markdown.ts';
+import { useEffect, useState } from 'preact/hooks';
+import type { Block, Inline } from '../../domain/markdown.ts';
+import { reloadOnceForStaleChunk } from '../../pwa/staleChunk.ts';
+
+type Parse = (text: string) => Block[];
+let parse: Parse | undefined;
+let loading: Promise<Parse> | undefined;
+
+/** The Markdown parser, too big for the first screen; main.tsx starts fetching it at start. */
+function loadMarkdownParser(): Promise<Parse> {
+  loading ??= import('../../domain/markdown.ts').then((module) => (parse = module.parseMarkdown));
+  return loading;
+}
 
 function renderInline(nodes: Inline[]): ComponentChildren {
   return nodes.map((node, index) => {
@@ -7,11 +19,17 @@ function renderInline(nodes: Inline[]): ComponentChildren {
       case 'text':
         return node.text;
       case 'code':
-        return <code key={index}>{node.text}</code>;
+        return <code key={index}>{renderInline(node.children)}</code>;
       case 'strong':
         return <strong key={index}>{renderInline(node.children)}</strong>;
       case 'em':
         return <em key={index}>{renderInline(node.children)}</em>;
+      case 'cloze':
+        return (
+          <strong key={index} class="cloze">
+            {renderInline(node.children)}
+          </strong>
+        );
       case 'link':
         return (
           <a key={index} href={node.href} target="_blank" rel="noopener noreferrer">
@@ -27,19 +45,19 @@ function renderInline(nodes: Inline[]): ComponentChildren {
 function renderBlock(block: Block, index: number) {
   switch (block.type) {
     case 'paragraph':
-      return <p key={index}>{renderInline(block.children)}</p>;
+      return block.tight ? renderInline(block.children) : <p key={index}>{renderInline(block.children)}</p>;
     case 'code':
       return (
         <pre key={index} tabIndex={0} aria-label={block.language ? `${block.language} code` : 'code'}>
-          <code>{block.text}</code>
+          <code>{renderInline(block.children)}</code>
         </pre>
       );
     case 'list': {
       const List = block.ordered ? 'ol' : 'ul';
       return (
-        <List key={index}>
+        <List key={index} start={block.ordered && block.start !== 1 ? block.start : undefined}>
           {block.items.map((item, itemIndex) => (
-            <li key={itemIndex}>{renderInline(item)}</li>
+            <li key={itemIndex}>{item.map(renderBlock)}</li>
           ))}
         </List>
       );
@@ -47,7 +65,27 @@ function renderBlock(block: Block, index: number) {
   }
 }
 
-/** Card text as elements and text nodes only: nothing in it is ever parsed as HTML. */
+/** The parsed text as elements and text nodes: nothing in it is ever parsed as HTML. */
+export function markdownElements(blocks: Block[]): ComponentChildren {
+  return blocks.map(renderBlock);
+}
+
+/** Card text, shown once the parser has loaded (at once after the first time). */
 export function Markdown({ text, class: className }: { text: string; class?: string }) {
-  return <div class={`card-text ${className ?? ''}`}>{parseMarkdown(text).map(renderBlock)}</div>;
+  const [parser, setParser] = useState<{ parse?: Parse; failure?: string }>({ parse });
+  useEffect(() => {
+    if (parser.parse) return;
+    loadMarkdownParser().then(
+      (loaded) => setParser({ parse: loaded }),
+      (error: unknown) => {
+        if (!reloadOnceForStaleChunk()) setParser({ failure: error instanceof Error ? error.message : String(error) });
+      },
+    );
+  }, []);
+  return (
+    <div class={`card-text ${className ?? ''}`} aria-busy={parser.parse || parser.failure ? undefined : 'true'}>
+      {parser.parse && markdownElements(parser.parse(text))}
+      {parser.failure && <p class="error">The card text could not load ({parser.failure}). Reload to try again.</p>}
+    </div>
+  );
 }
