@@ -1,26 +1,40 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../app/session.ts';
 import { registerServiceWorker } from '../pwa/serviceWorker.ts';
+import { reloadOnceForStaleChunk } from '../pwa/staleChunk.ts';
+import { storageIsLow } from '../pwa/storageSpace.ts';
 
-type Notice = 'none' | 'offline-ready' | 'update-waiting' | 'updating';
+// In order of weight: news never covers a notice that weighs more.
+const notices = ['none', 'offline-ready', 'low-space', 'offline-unavailable', 'update-waiting', 'updating'] as const;
+export type Notice = (typeof notices)[number];
 
 /**
- * Small notices over the current screen: the app is ready offline, a new version is
- * waiting (applied only when the user says so, after any answer being saved is on disk),
- * or another tab upgraded the database so this one must reload.
+ * Small notices over the current screen: the app is ready offline or could not be made so,
+ * the device is almost out of storage, a new version is waiting (applied only when the user
+ * says so, after any answer being saved is on disk), or another tab upgraded the database
+ * so this one must reload.
  */
 export function AppNotices({ session }: { session: Session }) {
   const [notice, setNotice] = useState<Notice>('none');
   const [replaced, setReplaced] = useState(false);
   const applyUpdate = useRef<() => Promise<void>>(async () => {});
+  const [snackbar, setSnackbar] = useState<{ view?: typeof import('./Snackbar.tsx').Snackbar }>({});
 
   useEffect(() => {
+    const tell = (news: Notice) => setNotice((current) => (notices.indexOf(news) > notices.indexOf(current) ? news : current));
     session.storage.onReplaced(() => setReplaced(true));
     applyUpdate.current = registerServiceWorker({
-      onOfflineReady: () => setNotice((current) => (current === 'none' ? 'offline-ready' : current)),
-      onUpdateWaiting: () => setNotice('update-waiting'),
+      onOfflineReady: () => tell('offline-ready'),
+      onOfflineUnavailable: () => tell('offline-unavailable'),
+      onUpdateWaiting: () => tell('update-waiting'),
     });
+    storageIsLow().then((low) => low && tell('low-space'));
   }, [session]);
+  useEffect(() => {
+    if (notice !== 'none' && !snackbar.view) {
+      import('./Snackbar.tsx').then((module) => setSnackbar({ view: module.Snackbar })).catch(reloadOnceForStaleChunk);
+    }
+  }, [notice]);
 
   const update = async () => {
     setNotice('updating');
@@ -41,29 +55,7 @@ export function AppNotices({ session }: { session: Session }) {
       </div>
     );
   }
-  if (notice === 'none') return null;
-  return (
-    <div class="snackbar" role="status">
-      {notice === 'offline-ready' && (
-        <>
-          <span>Kubecards is ready to work offline.</span>
-          <button type="button" onClick={() => setNotice('none')}>
-            OK
-          </button>
-        </>
-      )}
-      {notice === 'update-waiting' && (
-        <>
-          <span>Update available.</span>
-          <button type="button" onClick={() => setNotice('none')}>
-            Later
-          </button>
-          <button type="button" class="primary" onClick={update}>
-            Reload
-          </button>
-        </>
-      )}
-      {notice === 'updating' && <span>Updating…</span>}
-    </div>
-  );
+  if (notice === 'none' || !snackbar.view) return null;
+  const Snackbar = snackbar.view;
+  return <Snackbar notice={notice} onDismiss={() => setNotice('none')} onUpdate={update} />;
 }

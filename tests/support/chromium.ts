@@ -21,9 +21,15 @@ export const phoneViewport = { viewport: { width: 412, height: 915 }, deviceScal
 
 export type LaunchOptions = Parameters<typeof chromium.launchPersistentContext>[1];
 
-/** A browser with its own new profile folder, removed again by `close()`. */
-export async function launchWithFreshProfile(options: LaunchOptions = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'kubecards-profile-'));
+/**
+ * A browser with a new profile: in a new folder, removed again by `close()`, or in the empty
+ * folder `profileFolder` (such as a small disk of its own), which is left to its owner.
+ */
+export async function launchWithFreshProfile(
+  options: LaunchOptions = {},
+  profileFolder?: string,
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = profileFolder ?? mkdtempSync(join(tmpdir(), 'kubecards-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     args: chromiumArgs,
@@ -35,7 +41,7 @@ export async function launchWithFreshProfile(options: LaunchOptions = {}): Promi
     context,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!profileFolder) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

@@ -1,9 +1,9 @@
 import type { Session } from '../../app/session.ts';
+import { errorReason } from '../../storage/errors.ts';
 import type { UndoStep } from '../../storage/index.ts';
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** Why an action failed, for "Not saved: …" and the like; every screen words failures with it. */
+export const errorText = errorReason;
 
 /**
  * Takes back the last action (an answer, bury, edit, deck deletion…) from any screen.
