@@ -1,21 +1,40 @@
 import { render } from 'preact';
-import { startSession } from './app/session.ts';
+import { startSession, type Session } from './app/session.ts';
 import { clearStaleChunkReload, recoverFromStaleChunks, reloadOnceForStaleChunk } from './pwa/staleChunk.ts';
-import { App } from './ui/App.tsx';
+import { errorReason, isStorageFull } from './storage/errors.ts';
+import { Storage } from './storage/index.ts';
+import { App, preloadReviewScreen } from './ui/App.tsx';
+import { lazy } from './ui/common/lazy.tsx';
 import './ui/styles.css';
+
+// Needed only when the data this device held is gone, so not part of the first screen.
+const DataLostScreen = lazy(() => import('./ui/DataLostScreen.tsx').then((module) => module.DataLostScreen));
 
 const root = document.getElementById('app')!;
 recoverFromStaleChunks();
+import('./domain/markdown.ts').catch(() => {}); // the review screen's parser, fetched while the database opens; a failure shows there
+preloadReviewScreen();
+const storage = new Storage();
 
-startSession().then(
-  (session) => {
-    root.textContent = ''; // the "Loading…" placeholder; Preact does not replace existing children
-    render(<App session={session} />, root);
-    clearStaleChunkReload();
-  },
-  (error: unknown) => {
-    // Most often a deck chunk of a version that is gone: one reload fetches the current one.
-    if (reloadOnceForStaleChunk()) return;
-    root.textContent = `Kubecards could not start: ${error instanceof Error ? error.message : String(error)}. Your data is safe; try reloading.`;
-  },
-);
+function show(session: Session | 'data-lost') {
+  root.textContent = ''; // the "Loading…" placeholder; Preact does not replace existing children
+  render(session === 'data-lost' ? <DataLostScreen onStartAgain={startAgain} /> : <App session={session} />, root);
+  clearStaleChunkReload();
+}
+
+/** After the data was lost: the built-in decks, from the home screen whatever the address said. */
+async function startAgain() {
+  const session = await startSession(storage, true);
+  location.hash = '#/';
+  show(session);
+}
+
+startSession(storage).then(show, (error: unknown) => {
+  const full = isStorageFull(error);
+  // Unless the disk is full, most often a deck chunk of a version that is gone: one reload
+  // fetches the current one.
+  if (full || !reloadOnceForStaleChunk()) {
+    const next = full ? 'Free some space on this device, then reload.' : 'Your data is safe; try reloading.';
+    root.textContent = `Kubecards could not start: ${errorReason(error)}. ${next}`;
+  }
+});

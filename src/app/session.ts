@@ -1,16 +1,13 @@
-// What the screens share for the lifetime of the page: storage, settings, schedulers, undo.
+// What the screens share for the lifetime of the page: storage, settings, undo.
 import builtInVersion from 'virtual:built-in-decks-version';
-import type { FSRS } from 'ts-fsrs';
-import { createScheduler } from '../domain/scheduler.ts';
 import { effectiveSettings } from '../domain/deckSettings.ts';
 import { studyDay } from '../domain/studyDay.ts';
 import type { DeckSettings, StudySettings } from '../domain/types.ts';
-import { Storage, type UndoStep } from '../storage/index.ts';
+import { StaleRecordError, Storage, type UndoStep } from '../storage/index.ts';
 import { UndoStack } from './undoStack.ts';
 
 export class Session {
   readonly undo = new UndoStack<UndoStep>();
-  private schedulers = new Map<string, FSRS>();
   private undoing = false;
   private unburiedOn?: number;
 
@@ -25,26 +22,15 @@ export class Session {
     return effectiveSettings(this.settings, this.deckSettings.get(deckId));
   }
 
-  schedulerFor(deckId: string): FSRS {
-    let scheduler = this.schedulers.get(deckId);
-    if (!scheduler) {
-      scheduler = createScheduler(this.settingsFor(deckId));
-      this.schedulers.set(deckId, scheduler);
-    }
-    return scheduler;
-  }
-
   async saveSettings(settings: StudySettings): Promise<void> {
     await this.storage.saveSettings(settings);
     this.settings = settings;
-    this.schedulers.clear();
   }
 
   async saveDeckSettings(deckId: string, settings: DeckSettings | undefined): Promise<void> {
     await this.storage.saveDeckSettings(deckId, settings);
     if (settings) this.deckSettings.set(deckId, settings);
     else this.deckSettings.delete(deckId);
-    this.schedulers.clear();
   }
 
   /** Takes back the last action; the step says what it was and which card to show again. */
@@ -57,7 +43,8 @@ export class Session {
     try {
       await this.storage.undo(step);
     } catch (error) {
-      this.undo.push(step);
+      // A step another tab has overtaken can never apply again; any other failure may pass.
+      if (!(error instanceof StaleRecordError)) this.undo.push(step);
       throw error;
     } finally {
       this.undoing = false;
@@ -75,13 +62,28 @@ export class Session {
   }
 }
 
-export async function startSession(storage = new Storage()): Promise<Session> {
+/** In localStorage: the id of the database that holds this device's data. */
+const databaseMarker = 'kubecards:database-id';
+
+/**
+ * Opens the session, or finds that the data this device held is gone. Chromium may delete a
+ * database it finds damaged after writes failed on a full disk; it then starts empty, which
+ * must not look like a first start. The database's id is kept outside IndexedDB too:
+ * clearing site data wipes both, so a deliberate wipe still starts fresh without a word.
+ * `startAgain` accepts the loss and starts with the built-in decks.
+ */
+export async function startSession(storage = new Storage(), startAgain = false): Promise<Session | 'data-lost'> {
+  const databaseId = await storage.databaseId();
+  if (!databaseId && !startAgain && localStorage.getItem(databaseMarker)) return 'data-lost';
   // The deck contents are only downloaded and parsed when this app version ships decks
   // the database has not seen yet (first start, or an update that changed a deck).
   if ((await storage.builtInVersion()) !== builtInVersion) {
     const { default: decks } = await import('virtual:built-in-decks');
     await storage.syncBuiltInDecks(decks, builtInVersion, new Date());
   }
+  // On a full disk the app still starts with what it has; the id is given at a later start.
+  const id = databaseId ?? (await storage.claimDatabaseId(crypto.randomUUID()).catch(() => undefined));
+  if (id && localStorage.getItem(databaseMarker) !== id) localStorage.setItem(databaseMarker, id);
   const session = new Session(storage, await storage.settings(), await storage.deckSettings());
   await session.unburyPastDays();
   return session;

@@ -29,7 +29,7 @@ export function planBuiltInSync(decks: BuiltInDeck[], existingDecks: Deck[], exi
       const card = byId.get(id);
       if (!card) {
         const schedule = newSchedule(now);
-        plan.added.push({ id, deckId: deck.id, ...content, ...schedule, queue: queueForState(schedule.state), origin: 'built-in' });
+        plan.added.push({ id, deckId: deck.id, ...content, ...schedule, queue: queueForState(schedule.state), origin: 'built-in', rev: 0 });
         continue;
       }
       const queue = card.queue === Queue.Retired ? queueForState(card.state) : card.queue;

@@ -11,7 +11,18 @@ import {
   type Grade,
   type StepUnit,
 } from 'ts-fsrs';
-import { leechThreshold, Queue, queueForState, type CardRecord, type ReviewLogRow, type Schedule, type StudySettings } from './types.ts';
+import {
+  isAnswer,
+  leechThreshold,
+  Queue,
+  queueForState,
+  type AnswerLogRow,
+  type CardRecord,
+  type ManualLogRow,
+  type ReviewLogRow,
+  type Schedule,
+  type StudySettings,
+} from './types.ts';
 
 export const grades = [Rating.Again, Rating.Hard, Rating.Good, Rating.Easy] as const satisfies readonly Grade[];
 
@@ -43,11 +54,16 @@ export function newSchedule(now: Date): Schedule {
   return createEmptyCard(now);
 }
 
-/** Anki's "Reset card": back to new, keeping the review history and the counts. */
+/**
+ * Anki's "Reset card" with its "reset repetition and lapse counts" option: back to new, as
+ * if never studied. The history stays in the log, where a reset row marks the new start, so
+ * a card's counts are always those of its answers since its last reset.
+ */
 export function resetCard(card: CardRecord, now: Date): CardRecord {
-  const { reps, lapses } = card;
   const schedule = newSchedule(now);
-  return { ...card, ...schedule, reps, lapses, queue: Queue.New, last_review: undefined };
+  const reset: CardRecord = { ...card, ...schedule, queue: Queue.New };
+  delete reset.last_review;
+  return reset;
 }
 
 /** Only the ts-fsrs fields of a card, so content never leaks into scheduling results. */
@@ -80,27 +96,35 @@ export function isNewLeech(lapsesBefore: number, lapsesAfter: number): boolean {
   return lapsesAfter > lapsesBefore && lapsesAfter >= leechThreshold && (lapsesAfter - leechThreshold) % (leechThreshold / 2) === 0;
 }
 
-/** The card after the answer, the review-log row that records it, and whether it just became a leech. */
+/**
+ * The card after the answer (as it will be stored, with its next revision), the review-log
+ * row that records it, and whether it just became a leech. The schedule is computed at `reviewedAt`, the time the log row records, so that
+ * replaying the log gives exactly this card (the buttons' labels, computed when the answer
+ * was shown, give the same intervals).
+ */
 export function applyAnswer(
+  scheduler: FSRS,
   card: CardRecord,
-  outcome: Outcome,
+  rating: Grade,
   reviewedAt: Date,
   durationMs: number,
-): { card: CardRecord; log: ReviewLogRow; leech: boolean } {
-  const { schedule } = outcome;
+): { card: CardRecord; log: AnswerLogRow; leech: boolean } {
+  const schedule = previewOutcomes(scheduler, card, reviewedAt)[rating].schedule;
   const leech = isNewLeech(card.lapses, schedule.lapses);
   return {
     leech,
     card: {
       ...card,
       ...schedule,
+      rev: card.rev + 1,
       queue: leech ? Queue.Suspended : queueForState(schedule.state),
       tags: leech && !card.tags.includes('leech') ? [...card.tags, 'leech'] : card.tags,
     },
     log: {
+      kind: 'answer',
       cardId: card.id,
       deckId: card.deckId,
-      rating: outcome.rating,
+      rating,
       reviewedAt,
       stateBefore: card.state,
       due: schedule.due,
@@ -112,14 +136,44 @@ export function applyAnswer(
   };
 }
 
+/** The log row that records a manual change of the card's schedule to `after`'s. */
+export function manualLogRow(kind: ManualLogRow['kind'], after: CardRecord, at: Date): ManualLogRow {
+  return { kind, cardId: after.id, deckId: after.deckId, reviewedAt: at, schedule: scheduleOf(after) };
+}
+
+/** Log rows in the order they happened: by time, then by the order they were written. */
+export function inLogOrder<T extends ReviewLogRow>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => a.reviewedAt.getTime() - b.reviewedAt.getTime() || (a.id ?? 0) - (b.id ?? 0));
+}
+
+/**
+ * The schedule a card's log gives: each answer through the scheduler, each manual row as
+ * the schedule it recorded. A card's stored schedule must always equal this; it is what
+ * import, backup and sync stand on. Undefined for a card with no log.
+ */
+export function replaySchedule(scheduler: FSRS, cardId: string, log: ReviewLogRow[]): Schedule | undefined {
+  let schedule: Schedule | undefined;
+  for (const row of inLogOrder(log)) {
+    if (!isAnswer(row)) schedule = scheduleOf(row.schedule);
+    else schedule = previewOutcomes(scheduler, { ...(schedule ?? newSchedule(row.reviewedAt)), id: cardId } as CardRecord, row.reviewedAt)[row.rating].schedule;
+  }
+  return schedule;
+}
+
 /**
  * The card as its review history gives it under other settings (desired retention,
- * parameters): the history is replayed through ts-fsrs and the next due date recomputed.
- * Undefined for a card never reviewed, or when nothing changes.
+ * parameters): the answers since the last reset are replayed through ts-fsrs and the next
+ * due date recomputed. Undefined for a card never reviewed, or when nothing changes.
  */
 export function rescheduleFromHistory(scheduler: FSRS, card: CardRecord, history: ReviewLogRow[], now: Date): CardRecord | undefined {
-  if (card.state === State.New || history.length === 0) return undefined;
-  const reviews: FSRSHistory[] = history.map((row) => ({ rating: row.rating, review: row.reviewedAt }));
+  const ordered = inLogOrder(history);
+  let sinceReset = 0;
+  ordered.forEach((row, index) => {
+    if (row.kind === 'reset') sinceReset = index + 1;
+  });
+  const answers = ordered.slice(sinceReset).filter(isAnswer);
+  if (card.state === State.New || answers.length === 0) return undefined;
+  const reviews: FSRSHistory[] = answers.map((row) => ({ rating: row.rating, review: row.reviewedAt }));
   // The card as the replayed history leaves it: memory state and due date under the new
   // settings, last review and counts as they really were (not a manual review "now").
   const { collections } = scheduler.reschedule({ ...scheduleOf(card), id: card.id } as Schedule, reviews, { now });

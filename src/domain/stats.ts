@@ -2,7 +2,7 @@
 // (configured day start, local time zone), as in Anki's graphs.
 import { Rating, State } from 'ts-fsrs';
 import { studyDay } from './studyDay.ts';
-import { Queue, type CardRecord, type ReviewLogRow } from './types.ts';
+import { Queue, type AnswerLogRow, type CardRecord } from './types.ts';
 
 export interface DayCount {
   /** Study day number (days since 1970-01-01 of the day it began). */
@@ -11,7 +11,7 @@ export interface DayCount {
 }
 
 /** Answers per study day, for the `days` study days up to and including today. */
-export function reviewsPerDay(log: ReviewLogRow[], now: Date, dayStartHour: number, days: number): DayCount[] {
+export function reviewsPerDay(log: AnswerLogRow[], now: Date, dayStartHour: number, days: number): DayCount[] {
   const today = studyDay(now, dayStartHour).number;
   const counts = new Map<number, number>();
   for (const row of log) {
@@ -54,7 +54,7 @@ export const matureDays = 21;
  * card on each study day counts; Again is a fail, any other answer a pass. Young and mature
  * are split by the interval the card had before that answer.
  */
-export function trueRetention(log: ReviewLogRow[], now: Date, dayStartHour: number, days: number): TrueRetention {
+export function trueRetention(log: AnswerLogRow[], now: Date, dayStartHour: number, days: number): TrueRetention {
   const today = studyDay(now, dayStartHour).number;
   const result: TrueRetention = { young: { passed: 0, failed: 0 }, mature: { passed: 0, failed: 0 } };
   const sorted = [...log].sort((a, b) => a.reviewedAt.getTime() - b.reviewedAt.getTime());
@@ -113,7 +113,7 @@ export function histogram(values: number[], edges: number[]): number[] {
 }
 
 /** How often each answer button was used. */
-export function answerButtons(log: ReviewLogRow[]): Record<'again' | 'hard' | 'good' | 'easy', number> {
+export function answerButtons(log: AnswerLogRow[]): Record<'again' | 'hard' | 'good' | 'easy', number> {
   const counts = { again: 0, hard: 0, good: 0, easy: 0 };
   for (const row of log) counts[(['again', 'hard', 'good', 'easy'] as const)[row.rating - 1]]++;
   return counts;

@@ -1,13 +1,13 @@
 // The home screen's summary of today. Apart from the statistics, which load only with
 // their screen.
-import type { ReviewLogRow } from './types.ts';
+import type { AnswerLogRow } from './types.ts';
 
 export interface TodaySummary {
   reviews: number;
   timeMs: number;
 }
 
-export function todaySummary(todayLog: ReviewLogRow[]): TodaySummary {
+export function todaySummary(todayLog: AnswerLogRow[]): TodaySummary {
   return { reviews: todayLog.length, timeMs: todayLog.reduce((sum, row) => sum + row.durationMs, 0) };
 }
 

@@ -44,6 +44,12 @@ export function queueForState(state: State): Queue {
 
 export interface CardRecord extends CardContent, Schedule {
   id: string;
+  /**
+   * Revision: every change to the card increments it (undo puts the earlier one back). A
+   * change is written only if the stored revision is the one the screen acted on, so a tab
+   * holding an older copy can never overwrite a newer card.
+   */
+  rev: number;
   deckId: string;
   /** Order in which new cards are introduced within the deck. */
   position: number;
@@ -60,8 +66,10 @@ export interface CardRecord extends CardContent, Schedule {
 }
 
 /** One answer, appended to the review log and never edited (undo deletes it). */
-export interface ReviewLogRow {
+export interface AnswerLogRow {
   id?: number;
+  /** Absent on rows stored before manual rows existed: every such row is an answer. */
+  kind?: 'answer';
   cardId: string;
   deckId: string;
   rating: Grade;
@@ -72,6 +80,28 @@ export interface ReviewLogRow {
   difficulty: number;
   scheduledDays: number;
   durationMs: number;
+}
+
+/**
+ * A change to a card's schedule that is not an answer, as Anki's "Manual" and "Rescheduled"
+ * review kinds: a reset to new, or a schedule recomputed under other settings. It holds the
+ * schedule the card got, so that replaying the log gives the stored card. It has no
+ * `stateBefore`, so the index that counts today's answers never sees it.
+ */
+export interface ManualLogRow {
+  id?: number;
+  kind: 'reset' | 'reschedule';
+  cardId: string;
+  deckId: string;
+  reviewedAt: Date;
+  schedule: Schedule;
+}
+
+/** The review log: the truth about every card's schedule (see replaySchedule). */
+export type ReviewLogRow = AnswerLogRow | ManualLogRow;
+
+export function isAnswer(row: ReviewLogRow): row is AnswerLogRow {
+  return row.kind === undefined || row.kind === 'answer';
 }
 
 export interface StudySettings {

@@ -2,6 +2,7 @@
 // number. Editing a cloze note updates its cards, adds cards for new numbers and retires
 // those whose number is gone (their history stays).
 import { clozeNumbers, clozeProblem, expandCloze } from './cloze.ts';
+import { cardFieldLimit } from './deckFile.ts';
 import { newSchedule } from './scheduler.ts';
 import { Queue, queueForState, type CardContent, type CardRecord } from './types.ts';
 
@@ -11,6 +12,13 @@ export type NoteInput =
 
 /** What is wrong with the note, in words for the form, or undefined. */
 export function noteProblem(input: NoteInput): string | undefined {
+  // Named as the form labels them.
+  const fields = input.kind === 'basic' ? { Front: input.front, Back: input.back } : { Text: input.text };
+  for (const [label, text] of Object.entries({ ...fields, Tags: input.tags.join(' '), 'Extra note': input.note })) {
+    if (text.length > cardFieldLimit) {
+      return `${label}: ${text.length.toLocaleString('en')} characters, more than the ${cardFieldLimit.toLocaleString('en')} a field may hold.`;
+    }
+  }
   if (input.kind === 'basic') {
     if (!input.front.trim()) return 'The front is empty.';
     if (!input.back.trim()) return 'The back is empty.';
@@ -42,6 +50,7 @@ export function cardsForNewNote(input: NoteInput, deckId: string, noteId: string
     ...schedule,
     position: position + offset,
     queue: queueForState(schedule.state),
+    rev: 0,
     ...(cloze ? { cloze } : {}),
   });
   if (input.kind === 'basic') return [card(noteId, { kind: 'basic', front: input.front, back: input.back }, 0)];

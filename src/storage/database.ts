@@ -1,11 +1,12 @@
 import Dexie, { type EntityTable } from 'dexie';
+import { withClozeSidesExpanded } from '../domain/cloze.ts';
 import type { CardRecord, Deck, DeckSettings, ReviewLogRow, StudySettings } from '../domain/types.ts';
 
 /** The global settings ('study') and each deck's own ('deck:<id>'). */
 export type SettingRow = { key: 'study'; value: StudySettings } | { key: `deck:${string}`; value: DeckSettings };
 
 export interface MetaRow {
-  key: 'builtInVersion';
+  key: 'builtInVersion' | 'databaseId';
   value: string;
 }
 
@@ -41,6 +42,21 @@ export function openDatabase(name: string): KubecardsDatabase {
     .upgrade(async (transaction) => {
       await transaction.table('decks').toCollection().modify({ origin: 'built-in' });
       await transaction.table('cards').toCollection().modify({ origin: 'built-in' });
+    });
+  // Every card carries a revision that each change increments (see CardRecord.rev). The
+  // user's cloze cards get their sides again from their note, with the deletion marked so
+  // that it shows inside code too (built-in ones get theirs from the next deck update).
+  db.version(4)
+    .stores({})
+    .upgrade(async (transaction) => {
+      await transaction
+        .table('cards')
+        .toCollection()
+        .modify((card: CardRecord) => {
+          card.rev ??= 0;
+          const { front, back } = withClozeSidesExpanded(card);
+          Object.assign(card, { front, back });
+        });
     });
   return db;
 }

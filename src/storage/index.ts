@@ -6,10 +6,27 @@ import { planBuiltInSync } from '../domain/builtInSync.ts';
 import type { BuiltInDeck } from '../domain/deckFile.ts';
 import { earliestDate, learnAheadMs, nextInQueue, type QueueSnapshot, type QueueState } from '../domain/queue.ts';
 import { studyDay } from '../domain/studyDay.ts';
-import { rescheduleFromHistory, resetCard } from '../domain/scheduler.ts';
-import { defaultSettings, Queue, queueForState, type CardRecord, type Deck, type DeckSettings, type ReviewLogRow, type StudySettings } from '../domain/types.ts';
+import { manualLogRow, rescheduleFromHistory, resetCard, scheduleOf } from '../domain/scheduler.ts';
+import {
+  defaultSettings,
+  isAnswer,
+  Queue,
+  queueForState,
+  type AnswerLogRow,
+  type CardContent,
+  type CardRecord,
+  type Deck,
+  type DeckSettings,
+  type ReviewLogRow,
+  type StudySettings,
+} from '../domain/types.ts';
 import type { NoteChange } from '../domain/userCards.ts';
+import { ChangeChannel, type Change } from './changes.ts';
 import { openDatabase, type KubecardsDatabase } from './database.ts';
+import { checkRevision, StaleRecordError } from './staleRecord.ts';
+
+export { StaleRecordError } from './staleRecord.ts';
+export type { Change } from './changes.ts';
 
 export interface DeckSummary {
   deck: Deck;
@@ -33,19 +50,32 @@ export interface UndoStep {
   addedLogIds: number[];
   /** The card to show again after undoing, such as the one answered or buried. */
   card?: CardRecord;
+  /**
+   * Each changed or added card's revision right after the action. Undo applies only while
+   * every one is still that revision: once another tab changed one, undoing would overwrite it.
+   */
+  revsAfter: Record<string, number>;
 }
 
 function undoStep(label: string, parts: Partial<UndoStep>): UndoStep {
-  return { label, cards: [], decks: [], logRows: [], addedCardIds: [], addedDeckIds: [], addedLogIds: [], ...parts };
+  return { label, cards: [], decks: [], logRows: [], addedCardIds: [], addedDeckIds: [], addedLogIds: [], revsAfter: {}, ...parts };
+}
+
+/** The fields an edit writes; an answer or other scheduling change never writes these. */
+function contentOf(card: CardRecord): CardContent & Pick<CardRecord, 'editedAt' | 'cloze'> {
+  const { kind, front, back, source, exam, tags, note, editedAt, cloze } = card;
+  return { kind, front, back, source, exam, tags, note, editedAt, cloze };
 }
 
 export class Storage {
   private readonly db: KubecardsDatabase;
   private readonly writes = new Set<Promise<unknown>>();
   private readonly replacedListeners: (() => void)[] = [];
+  private readonly changes: ChangeChannel;
 
   constructor(name = 'kubecards') {
     this.db = openDatabase(name);
+    this.changes = new ChangeChannel(name);
     // A newer app version in another tab wants to change the schema: this tab stops using
     // the database at once (no writes with an old idea of the schema) and asks to reload.
     this.db.on('versionchange', () => {
@@ -57,6 +87,12 @@ export class Storage {
 
   close(): void {
     this.db.close();
+    this.changes.close();
+  }
+
+  /** Calls `listener` after another tab or window committed a change; returns the function that stops it. */
+  onExternalChange(listener: (change: Change) => void): () => void {
+    return this.changes.listen(listener);
   }
 
   /** Called when another tab upgrades the database; this tab can no longer read or write. */
@@ -74,6 +110,14 @@ export class Storage {
     const untrack = () => this.writes.delete(write);
     write.then(untrack, untrack);
     return write;
+  }
+
+  /** Tracks a write and, once it is committed, tells the other tabs what it changed. */
+  private async commit<T>(write: Promise<T>, changed: (result: T) => Partial<Change>): Promise<T> {
+    const result = await this.track(write);
+    const { cardIds = [], deckIds = [] } = changed(result);
+    this.changes.announce({ cardIds, deckIds });
+    return result;
   }
 
   async settings(): Promise<StudySettings> {
@@ -98,7 +142,7 @@ export class Storage {
       const plan = planBuiltInSync(decks, existingDecks, existingCards, now);
       await db.decks.bulkPut(plan.decks);
       await db.cards.bulkAdd(plan.added);
-      await db.cards.bulkPut([...plan.updated, ...plan.retired]);
+      await db.cards.bulkPut([...plan.updated, ...plan.retired].map((card) => ({ ...card, rev: card.rev + 1 })));
       await db.meta.put({ key: 'builtInVersion', value: version });
     });
   }
@@ -115,6 +159,7 @@ export class Storage {
     return this.db.cards.get(id);
   }
 
+  /** A card's whole log, answers and manual changes, in the order they were written. */
   async reviewLog(cardId: string): Promise<ReviewLogRow[]> {
     return this.db.reviewLog.where('cardId').equals(cardId).sortBy('id');
   }
@@ -196,23 +241,48 @@ export class Storage {
     });
   }
 
-  /** Stores an answer: the updated card and its log row, both or neither. */
-  async answer(before: CardRecord, after: CardRecord, log: ReviewLogRow): Promise<UndoStep> {
+  /**
+   * Stores an answer: the card's scheduling fields and its log row, both or neither, and
+   * only if the card is still the revision `before` the answer was computed from.
+   */
+  async answer(before: CardRecord, after: CardRecord, log: AnswerLogRow): Promise<UndoStep> {
     const { db } = this;
-    const logId = await this.track(
+    return this.commit(
       db.transaction('rw', [db.cards, db.reviewLog], async () => {
-        await db.cards.put(after);
-        return db.reviewLog.add(log);
+        const stored = checkRevision(await db.cards.get(before.id), before.rev, 'this answer was not saved');
+        // The leech tag joins the tags as stored, never a copy the screen read earlier.
+        const tags = after.tags.includes('leech') && !stored.tags.includes('leech') ? [...stored.tags, 'leech'] : stored.tags;
+        const answered: CardRecord = { ...stored, ...scheduleOf(after), queue: after.queue, tags, rev: stored.rev + 1 };
+        if (!after.last_review) delete answered.last_review;
+        await db.cards.put(answered);
+        const logId = (await db.reviewLog.add(log)) as number;
+        return undoStep('Answer', { cards: [stored], addedLogIds: [logId], card: stored, revsAfter: { [stored.id]: answered.rev } });
       }),
+      () => ({ cardIds: [before.id] }),
     );
-    return undoStep('Answer', { cards: [before], addedLogIds: [logId as number], card: before });
   }
 
-  /** Takes an action back: every row it changed as it was, every row it made gone. */
+  /**
+   * Takes an action back: every row it changed as it was, every row it made gone, all or
+   * nothing. Refused (StaleRecordError) once another tab has changed what the action wrote.
+   */
   async undo(step: UndoStep): Promise<void> {
     const { db } = this;
-    await this.track(
+    const refused = `"${step.label}" can no longer be undone`;
+    await this.commit(
       db.transaction('rw', [db.decks, db.cards, db.reviewLog], async () => {
+        for (const [id, rev] of Object.entries(step.revsAfter)) checkRevision(await db.cards.get(id), rev, refused);
+        for (const card of step.cards) {
+          // Cards the action deleted must still be gone (another tab may have made them again).
+          if (!(card.id in step.revsAfter) && (await db.cards.get(card.id))) {
+            throw new StaleRecordError(`This card was made again in another tab or window, so ${refused}.`);
+          }
+        }
+        for (const deckId of step.addedDeckIds) {
+          if ((await db.cards.where('deckId').equals(deckId).count()) > step.addedCardIds.length) {
+            throw new StaleRecordError(`Cards were added to this deck in another tab or window, so ${refused}.`);
+          }
+        }
         await db.reviewLog.bulkDelete(step.addedLogIds);
         await db.cards.bulkDelete(step.addedCardIds);
         await db.decks.bulkDelete(step.addedDeckIds);
@@ -220,46 +290,79 @@ export class Storage {
         await db.cards.bulkPut(step.cards);
         await db.reviewLog.bulkPut(step.logRows);
       }),
+      () => ({
+        cardIds: [...step.cards.map((card) => card.id), ...step.addedCardIds],
+        deckIds: [...step.decks.map((deck) => deck.id), ...step.addedDeckIds],
+      }),
     );
   }
 
-  /** Writes changed cards (each given with its state before) as one undoable step. */
-  private async changeCards(label: string, changes: { before: CardRecord; after: CardRecord }[], card?: CardRecord): Promise<UndoStep> {
+  /**
+   * Changes cards as one undoable step: `change` gives each card's new fields from the card
+   * as stored, which must still be the revision the screen acted on.
+   */
+  private async changeCards(
+    label: string,
+    cards: CardRecord[],
+    change: (stored: CardRecord) => Partial<CardRecord>,
+    refused: string,
+    card?: CardRecord,
+  ): Promise<UndoStep> {
     const { db } = this;
-    await this.track(db.cards.bulkPut(changes.map((change) => change.after)));
-    return undoStep(label, { cards: changes.map((change) => change.before), card });
+    return this.commit(
+      db.transaction('rw', [db.cards], async () => {
+        const stored = await Promise.all(cards.map(async (screen) => checkRevision(await db.cards.get(screen.id), screen.rev, refused)));
+        const changed = stored.map((before) => ({ ...before, ...change(before), rev: before.rev + 1 }));
+        await db.cards.bulkPut(changed);
+        return undoStep(label, { cards: stored, card, revsAfter: Object.fromEntries(changed.map((after) => [after.id, after.rev])) });
+      }),
+      () => ({ cardIds: cards.map((screen) => screen.id) }),
+    );
   }
 
   /** Hides a card until the next study day (Anki's bury). */
   bury(card: CardRecord, studyDayNumber: number): Promise<UndoStep> {
-    return this.changeCards('Bury', [{ before: card, after: { ...card, queue: Queue.Buried, buriedOnDay: studyDayNumber } }], card);
+    return this.changeCards('Bury', [card], () => ({ queue: Queue.Buried, buriedOnDay: studyDayNumber }), 'it was not buried', card);
   }
 
   suspend(card: CardRecord): Promise<UndoStep> {
-    return this.changeCards('Suspend', [{ before: card, after: { ...card, queue: Queue.Suspended } }], card);
+    return this.changeCards('Suspend', [card], () => ({ queue: Queue.Suspended }), 'it was not suspended', card);
   }
 
   unsuspend(card: CardRecord): Promise<UndoStep> {
-    return this.changeCards('Unsuspend', [{ before: card, after: { ...card, queue: queueForState(card.state) } }], card);
+    return this.changeCards('Unsuspend', [card], (stored) => ({ queue: queueForState(stored.state) }), 'it was not unsuspended', card);
   }
 
   setFlag(card: CardRecord, flag: number): Promise<UndoStep> {
-    return this.changeCards(flag ? 'Flag' : 'Remove flag', [{ before: card, after: { ...card, flag } }], card);
+    return this.changeCards(flag ? 'Flag' : 'Remove flag', [card], () => ({ flag }), 'the flag was not changed', card);
   }
 
-  reset(card: CardRecord, now: Date): Promise<UndoStep> {
-    return this.changeCards('Reset', [{ before: card, after: resetCard(card, now) }], card);
+  /** Anki's "Reset card": back to new, with a log row of its own so the log still replays to the card. */
+  async reset(card: CardRecord, now: Date): Promise<UndoStep> {
+    const { db } = this;
+    return this.commit(
+      db.transaction('rw', [db.cards, db.reviewLog], async () => {
+        const stored = checkRevision(await db.cards.get(card.id), card.rev, 'it was not reset');
+        const after = { ...resetCard(stored, now), rev: stored.rev + 1 };
+        await db.cards.put(after);
+        const logId = (await db.reviewLog.add(manualLogRow('reset', after, now))) as number;
+        return undoStep('Reset', { cards: [stored], addedLogIds: [logId], card: stored, revsAfter: { [card.id]: after.rev } });
+      }),
+      () => ({ cardIds: [card.id] }),
+    );
   }
 
   /** Brings back cards buried on an earlier study day. */
   async unburyBefore(studyDayNumber: number): Promise<void> {
     const { db } = this;
-    await this.track(
+    await this.commit(
       db.transaction('rw', [db.cards], async () => {
         const buried = await db.cards.where('queue').equals(Queue.Buried).toArray();
         const due = buried.filter((card) => (card.buriedOnDay ?? 0) < studyDayNumber);
-        await db.cards.bulkPut(due.map(({ buriedOnDay: _day, ...card }) => ({ ...card, queue: queueForState(card.state) })));
+        await db.cards.bulkPut(due.map(({ buriedOnDay: _day, ...card }) => ({ ...card, queue: queueForState(card.state), rev: card.rev + 1 })));
+        return due.map((card) => card.id);
       }),
+      (cardIds) => ({ cardIds }),
     );
   }
 
@@ -277,63 +380,117 @@ export class Storage {
     return deckCards.filter((other) => other.cloze?.noteId === card.cloze!.noteId);
   }
 
-  /** Adds new cards (a user's note) as one undoable step. */
+  /** Adds new cards (a user's note) as one undoable step; refused if their deck is gone. */
   async addCards(cards: CardRecord[]): Promise<UndoStep> {
-    await this.track(this.db.cards.bulkAdd(cards));
-    return undoStep('Add', { addedCardIds: cards.map((card) => card.id) });
-  }
-
-  /** Saves an edited note: its cards as they were (`before`) and as they are now. */
-  async saveNote(before: CardRecord[], change: NoteChange, card: CardRecord): Promise<UndoStep> {
     const { db } = this;
-    await this.track(
-      db.transaction('rw', [db.cards], async () => {
-        await db.cards.bulkAdd(change.added);
-        await db.cards.bulkPut([...change.updated, ...change.retired]);
+    const deckIds = [...new Set(cards.map((card) => card.deckId))];
+    await this.commit(
+      db.transaction('rw', [db.decks, db.cards], async () => {
+        if ((await db.decks.bulkGet(deckIds)).includes(undefined)) {
+          throw new StaleRecordError('This deck was deleted in another tab or window, so the card was not added.');
+        }
+        await db.cards.bulkAdd(cards);
       }),
+      () => ({ cardIds: cards.map((card) => card.id), deckIds }),
     );
-    return undoStep('Edit', { cards: before, addedCardIds: change.added.map((added) => added.id), card });
+    return undoStep('Add', { addedCardIds: cards.map((card) => card.id), revsAfter: Object.fromEntries(cards.map((card) => [card.id, card.rev])) });
   }
 
-  /** Cards with a new schedule replayed from their history: all decks in one transaction and one undoable step. */
+  /**
+   * Saves an edited note: only the content of its cards (never their schedule), and only if
+   * `edited`, the card the editor opened, and the note's cards read for the edit (`before`)
+   * are all still the revisions stored.
+   */
+  async saveNote(before: CardRecord[], change: NoteChange, edited: CardRecord): Promise<UndoStep> {
+    const { db } = this;
+    const refused = 'your edit was not saved';
+    return this.commit(
+      db.transaction('rw', [db.decks, db.cards], async () => {
+        checkRevision(await db.cards.get(edited.id), edited.rev, refused);
+        const stored = new Map<string, CardRecord>();
+        for (const card of before) stored.set(card.id, checkRevision(await db.cards.get(card.id), card.rev, refused));
+        if (change.added.length > 0 && !(await db.decks.get(edited.deckId))) {
+          throw new StaleRecordError(`This deck was deleted in another tab or window, so ${refused}.`);
+        }
+        const written = [...change.updated, ...change.retired].map((card) => {
+          const current = stored.get(card.id)!;
+          return { ...current, ...contentOf(card), queue: card.queue, rev: current.rev + 1 };
+        });
+        await db.cards.bulkAdd(change.added);
+        await db.cards.bulkPut(written);
+        return undoStep('Edit', {
+          cards: written.map((card) => stored.get(card.id)!),
+          addedCardIds: change.added.map((added) => added.id),
+          card: edited,
+          revsAfter: Object.fromEntries([...written, ...change.added].map((card) => [card.id, card.rev])),
+        });
+      }),
+      () => ({ cardIds: [...before.map((card) => card.id), ...change.added.map((card) => card.id)] }),
+    );
+  }
+
+  /**
+   * Cards with a new schedule replayed from their history, each with a "reschedule" log
+   * row: all decks in one transaction and one undoable step.
+   */
   async reschedule(deckIds: string[], schedulerFor: (deckId: string) => FSRS, now: Date): Promise<{ step: UndoStep; changed: number }> {
     const { db } = this;
-    return this.track(
+    return this.commit(
       db.transaction('rw', [db.cards, db.reviewLog], async () => {
         const cards = await db.cards.where('deckId').anyOf(deckIds).toArray();
-        const logs = await db.reviewLog.where('cardId').anyOf(cards.map((card) => card.id)).sortBy('reviewedAt');
+        const logs = await db.reviewLog.where('cardId').anyOf(cards.map((card) => card.id)).toArray();
         const history = new Map<string, ReviewLogRow[]>();
         for (const row of logs) history.set(row.cardId, [...(history.get(row.cardId) ?? []), row]);
         const changes = cards.flatMap((before) => {
           const after = rescheduleFromHistory(schedulerFor(before.deckId), before, history.get(before.id) ?? [], now);
-          return after ? [{ before, after }] : [];
+          return after ? [{ before, after: { ...after, rev: before.rev + 1 } }] : [];
         });
         await db.cards.bulkPut(changes.map((change) => change.after));
-        return { step: undoStep('Reschedule', { cards: changes.map((change) => change.before) }), changed: changes.length };
+        const logIds = (await db.reviewLog.bulkAdd(
+          changes.map((change) => manualLogRow('reschedule', change.after, now)),
+          { allKeys: true },
+        )) as number[];
+        const step = undoStep('Reschedule', {
+          cards: changes.map((change) => change.before),
+          addedLogIds: logIds,
+          revsAfter: Object.fromEntries(changes.map((change) => [change.after.id, change.after.rev])),
+        });
+        return { step, changed: changes.length };
       }),
+      ({ step }) => ({ cardIds: step.cards.map((card) => card.id) }),
     );
   }
 
   async createDeck(id: string, title: string, description: string): Promise<UndoStep> {
     const { db } = this;
-    await this.track(
+    await this.commit(
       db.transaction('rw', [db.decks], async () => {
         const position = ((await db.decks.orderBy('position').last())?.position ?? -1) + 1;
         await db.decks.add({ id, title, description, position, origin: 'user' });
       }),
+      () => ({ deckIds: [id] }),
     );
     return undoStep('Create deck', { addedDeckIds: [id] });
   }
 
+  /** Renames the deck as stored (refused if another tab deleted it). */
   async renameDeck(deck: Deck, title: string, description: string, now: Date): Promise<UndoStep> {
-    await this.track(this.db.decks.put({ ...deck, title, description, editedAt: now }));
-    return undoStep('Rename deck', { decks: [deck] });
+    const { db } = this;
+    return this.commit(
+      db.transaction('rw', [db.decks], async () => {
+        const stored = await db.decks.get(deck.id);
+        if (!stored) throw new StaleRecordError('This deck was deleted in another tab or window, so it was not renamed.');
+        await db.decks.put({ ...stored, title, description, editedAt: now });
+        return undoStep('Rename deck', { decks: [stored] });
+      }),
+      () => ({ deckIds: [deck.id] }),
+    );
   }
 
   /** Deletes a deck with all its cards and their review history, all or nothing. */
   async deleteDeck(deckId: string): Promise<UndoStep> {
     const { db } = this;
-    return this.track(
+    return this.commit(
       db.transaction('rw', [db.decks, db.cards, db.reviewLog], async () => {
         const deck = await db.decks.get(deckId);
         const cards = await db.cards.where('deckId').equals(deckId).toArray();
@@ -344,6 +501,7 @@ export class Storage {
         await db.decks.delete(deckId);
         return undoStep('Delete deck', { decks: deck ? [deck] : [], cards, logRows });
       }),
+      ({ cards }) => ({ cardIds: cards.map((card) => card.id), deckIds: [deckId] }),
     );
   }
 
@@ -357,21 +515,41 @@ export class Storage {
     await this.track<unknown>(value ? this.db.settings.put({ key, value }) : this.db.settings.delete(key));
   }
 
-  async allReviewLog(): Promise<ReviewLogRow[]> {
-    return this.db.reviewLog.toArray();
+  /** Every answer, all decks (manual changes left out). */
+  async allAnswers(): Promise<AnswerLogRow[]> {
+    return (await this.db.reviewLog.toArray()).filter(isAnswer);
   }
 
   /** Answers given in [from, to), all decks. */
-  async reviewLogBetween(from: Date, to: Date): Promise<ReviewLogRow[]> {
-    return this.db.reviewLog.where('reviewedAt').between(from, to).toArray();
+  async answersBetween(from: Date, to: Date): Promise<AnswerLogRow[]> {
+    return (await this.db.reviewLog.where('reviewedAt').between(from, to).toArray()).filter(isAnswer);
   }
 
   async answeredBetween(from: Date, to: Date): Promise<boolean> {
-    return (await this.db.reviewLog.where('reviewedAt').between(from, to).limit(1).count()) > 0;
+    return (await this.db.reviewLog.where('reviewedAt').between(from, to).filter(isAnswer).limit(1).count()) > 0;
   }
 
   /** Every card that is not retired, for the browser. */
   async allCards(): Promise<CardRecord[]> {
     return this.db.cards.where('queue').notEqual(Queue.Retired).toArray();
+  }
+
+  // --- Which database this is: start-up keeps the same id outside IndexedDB, to tell a
+  // database the browser lost and made anew from a first start (see startSession).
+
+  async databaseId(): Promise<string | undefined> {
+    return (await this.db.meta.get('databaseId'))?.value;
+  }
+
+  /** Gives the database the id `id` unless it has one already; returns the id it has. */
+  async claimDatabaseId(id: string): Promise<string> {
+    const { db } = this;
+    return this.track(
+      db.transaction('rw', db.meta, async () => {
+        const stored = (await db.meta.get('databaseId'))?.value;
+        if (!stored) await db.meta.put({ key: 'databaseId', value: id });
+        return stored ?? id;
+      }),
+    );
   }
 }

@@ -3,9 +3,12 @@ import type { Session } from '../app/session.ts';
 import { AppNotices } from './AppNotices.tsx';
 import { lazy } from './common/lazy.tsx';
 import { HomeScreen } from './home/HomeScreen.tsx';
-import { ReviewScreen } from './review/ReviewScreen.tsx';
 
-// Only home and review are in the first screen's bundle; the rest loads when opened.
+// Only home is in the first screen's bundle; the rest loads when opened. The review screen,
+// where most visits go next, is fetched at start (preloadReviewScreen) while the database opens.
+const loadReviewScreen = () => import('./review/ReviewScreen.tsx').then((module) => module.ReviewScreen);
+const ReviewScreen = lazy(loadReviewScreen);
+export const preloadReviewScreen = (): void => void loadReviewScreen().catch(() => {});
 const BrowseScreen = lazy(() => import('./browse/BrowseScreen.tsx').then((module) => module.BrowseScreen));
 const CardScreen = lazy(() => import('./browse/CardScreen.tsx').then((module) => module.CardScreen));
 const CardEditor = lazy(() => import('./cards/CardEditor.tsx').then((module) => module.CardEditor));

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CardRecord, ReviewLogRow } from '../../src/domain/types.ts';
+import type { CardRecord, AnswerLogRow } from '../../src/domain/types.ts';
 import { openPhone, readStore, type PhoneBrowser } from './browser.ts';
 import { answerGood, openDeck } from './reviewActions.ts';
 
@@ -22,7 +22,7 @@ async function answerOneCard(page: Page, baseUrl: string): Promise<string> {
 async function expectStoredOnce(page: Page, baseUrl: string, id: string) {
   await page.goto(baseUrl);
   await page.locator('a.deck').first().waitFor();
-  const log = (await readStore<ReviewLogRow>(page, 'reviewLog')).filter((row) => row.cardId === id);
+  const log = (await readStore<AnswerLogRow>(page, 'reviewLog')).filter((row) => row.cardId === id);
   expect(log).toHaveLength(1);
   const card = (await readStore<CardRecord>(page, 'cards')).find((stored) => stored.id === id)!;
   expect(card.reps).toBe(1);

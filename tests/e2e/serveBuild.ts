@@ -9,9 +9,12 @@ declare module 'vitest' {
   }
 }
 
+// Another folder can be named, so that two builds can be tested side by side while developing.
+const folder = process.env.KUBECARDS_E2E_DIST ?? 'dist';
+
 export default async function serveBuild(project: TestProject) {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
-  const server = await serveStatic('dist');
+  if (!existsSync(`${folder}/index.html`)) throw new Error(`${folder}/ is missing: run \`npm run build\` before the end-to-end tests`);
+  const server = await serveStatic(folder);
   project.provide('baseUrl', server.url);
   return () => server.close();
 }

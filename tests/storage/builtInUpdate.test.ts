@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { Rating, State } from 'ts-fsrs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileDecks } from '../../src/domain/deckFile.ts';
-import { applyAnswer, createScheduler, previewOutcomes } from '../../src/domain/scheduler.ts';
+import { applyAnswer, createScheduler } from '../../src/domain/scheduler.ts';
 import { defaultSettings, Queue, queueForState } from '../../src/domain/types.ts';
 import { cardsForNewNote, editNote } from '../../src/domain/userCards.ts';
 import { Storage } from '../../src/storage/index.ts';
@@ -38,8 +38,7 @@ afterEach(() => storage.close());
 
 async function answer(id: string, at: Date) {
   const before = (await storage.card(id))!;
-  const outcome = previewOutcomes(createScheduler(defaultSettings), before, at)[Rating.Good];
-  const { card: after, log } = applyAnswer(before, outcome, at, 3000);
+  const { card: after, log } = applyAnswer(createScheduler(defaultSettings), before, Rating.Good, at, 3000);
   await storage.answer(before, after, log);
   return after;
 }
@@ -59,9 +58,10 @@ describe('a built-in deck update', () => {
     const reworded = (await storage.card('gov-seats'))!;
     expect(reworded.front).toBe('[Steering] How many members does the Steering Committee have?');
     expect(reworded.back).toBe('Seven');
-    const { front: _f, back: _b, ...progress } = reworded;
-    const { front: _f1, back: _b1, ...progressBefore } = studied;
+    const { front: _f, back: _b, rev, ...progress } = reworded;
+    const { front: _f1, back: _b1, rev: revBefore, ...progressBefore } = studied;
     expect(progress).toEqual(progressBefore);
+    expect(rev).toBe(revBefore + 1);
     expect(await storage.reviewLog('gov-seats')).toHaveLength(1);
 
     const added = (await storage.card('gov-cap'))!;

@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto';
 import { Rating, type Grade } from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
 import { nextInQueue, snapshotAfterAnswer } from '../../src/domain/queue.ts';
-import { applyAnswer, createScheduler, previewOutcomes } from '../../src/domain/scheduler.ts';
+import { applyAnswer, createScheduler } from '../../src/domain/scheduler.ts';
 import { studyDay } from '../../src/domain/studyDay.ts';
 import { defaultSettings } from '../../src/domain/types.ts';
 import { openDatabase } from '../../src/storage/database.ts';
@@ -35,7 +35,7 @@ describe('the next card after an answer', () => {
       }
       const before = fresh.card;
       const rest = await storage.queueSnapshot(benchDeckId, now, settings, before);
-      const { card: after, log: row } = applyAnswer(before, previewOutcomes(scheduler, before, now)[grades[step % grades.length]], now, 4000);
+      const { card: after, log: row } = applyAnswer(scheduler, before, grades[step % grades.length], now, 4000);
       await storage.answer(before, after, row);
       answered++;
       const end = studyDay(now, settings.dayStartHour).end;

@@ -19,6 +19,7 @@ export function makeCard(id: string, overrides: Partial<CardRecord> = {}, create
     note: '',
     ...newSchedule(createdAt),
     queue: queueForState(state),
+    rev: 0,
   };
   return { ...base, ...overrides };
 }

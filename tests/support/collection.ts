@@ -8,7 +8,8 @@ import { queueForState, type CardRecord, type ReviewLogRow } from '../../src/dom
 export const benchDeckId = 'bench';
 const day = 86_400_000;
 
-function random(seed: number): () => number {
+/** A small seeded generator (mulberry32), so generated data is the same on every run. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -32,7 +33,7 @@ export function dueTodayCount(size: number): number {
 }
 
 export function generateCollection(size: number, now: Date): { cards: CardRecord[]; log: ReviewLogRow[] } {
-  const roll = random(size);
+  const roll = seededRandom(size);
   const scheduler = fsrs();
   const cards: CardRecord[] = [];
   const log: ReviewLogRow[] = [];
@@ -83,7 +84,7 @@ export function generateCollection(size: number, now: Date): { cards: CardRecord
         schedule = { ...schedule, due: new Date(due) };
       }
     }
-    cards.push({ ...content, id, deckId: benchDeckId, position: index, ...schedule, queue: queueForState(schedule.state), origin: 'user' });
+    cards.push({ ...content, id, deckId: benchDeckId, position: index, ...schedule, queue: queueForState(schedule.state), origin: 'user', rev: 0 });
   }
   return { cards, log };
 }

@@ -22,7 +22,7 @@ describe('scheduling', () => {
       const outcomes = previewOutcomes(scheduler, card, now);
       const expected = reference.repeat({ ...scheduleOf(card), id: card.id } as never, now);
       for (const grade of grades) expect(outcomes[grade].schedule).toEqual(scheduleOf(expected[grade].card));
-      card = applyAnswer(card, outcomes[rating], now, 4000).card;
+      card = applyAnswer(scheduler, card, rating, now, 4000).card;
       now = later(card, 5);
     }
     expect(card.reps).toBe(answers.length);
@@ -46,7 +46,7 @@ describe('scheduling', () => {
     expect(labels.slice(0, 3)).toEqual(['1m', '6m', '10m']);
     expect(labels[3]).toMatch(/^\d+d$/);
     for (const grade of grades) {
-      const stored = applyAnswer(card, outcomes[grade], new Date(start.getTime() + 3000), 3000).card;
+      const stored = applyAnswer(scheduler, card, grade, new Date(start.getTime() + 3000), 3000).card;
       expect(intervalLabel(stored.due.getTime() - stored.last_review!.getTime())).toBe(
         intervalLabel(outcomeInterval(outcomes[grade], start)),
       );
@@ -62,12 +62,15 @@ describe('scheduling', () => {
   it('records the answer in a log row and moves the card to its new queue', () => {
     const scheduler = createScheduler(defaultSettings);
     const card = makeCard('log', {}, start);
-    const outcome = previewOutcomes(scheduler, card, start)[Rating.Good];
     const reviewedAt = new Date(start.getTime() + 5000);
-    const { card: after, log } = applyAnswer(card, outcome, reviewedAt, 5000.4);
+    // Computed at the time the log records, so that replaying the log gives the card.
+    const outcome = previewOutcomes(scheduler, card, reviewedAt)[Rating.Good];
+    const { card: after, log } = applyAnswer(scheduler, card, Rating.Good, reviewedAt, 5000.4);
     expect(after.queue).toBe(Queue.Learning);
     expect(after.front).toBe(card.front);
+    expect(after.due).toEqual(outcome.schedule.due);
     expect(log).toEqual({
+      kind: 'answer',
       cardId: 'log',
       deckId: 'deck',
       rating: Rating.Good,

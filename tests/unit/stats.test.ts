@@ -4,7 +4,7 @@ import { examReadiness } from '../../src/domain/readiness.ts';
 import { answerButtons, cardStateCounts, futureDue, histogram, rate, reviewsPerDay, trueRetention } from '../../src/domain/stats.ts';
 import { streak } from '../../src/domain/today.ts';
 import { studyDay } from '../../src/domain/studyDay.ts';
-import { Queue, type ReviewLogRow } from '../../src/domain/types.ts';
+import { Queue, type AnswerLogRow } from '../../src/domain/types.ts';
 import { makeCard } from '../support/cards.ts';
 
 const originalZone = process.env.TZ;
@@ -12,7 +12,7 @@ afterAll(() => {
   process.env.TZ = originalZone;
 });
 
-function row(cardId: string, reviewedAt: Date, rating: Grade, stateBefore: State, scheduledDays = 1): ReviewLogRow {
+function row(cardId: string, reviewedAt: Date, rating: Grade, stateBefore: State, scheduledDays = 1): AnswerLogRow {
   return { cardId, deckId: 'd', rating, reviewedAt, stateBefore, due: reviewedAt, stability: 1, difficulty: 5, scheduledDays, durationMs: 4000 };
 }
 

@@ -1,9 +1,9 @@
 import { fsrs, generatorParameters, Rating, State } from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
-import { applyAnswer, createScheduler, isNewLeech, previewOutcomes, rescheduleFromHistory, scheduleOf } from '../../src/domain/scheduler.ts';
+import { applyAnswer, createScheduler, isNewLeech, rescheduleFromHistory, scheduleOf } from '../../src/domain/scheduler.ts';
 import { formToSettings, settingsToForm } from '../../src/domain/settings.ts';
 import { formatSteps, parseSteps } from '../../src/domain/steps.ts';
-import { defaultSettings, Queue, type ReviewLogRow } from '../../src/domain/types.ts';
+import { defaultSettings, isAnswer, Queue, type ReviewLogRow } from '../../src/domain/types.ts';
 import { makeCard } from '../support/cards.ts';
 
 describe('learning steps', () => {
@@ -50,13 +50,12 @@ describe('leeches', () => {
   it('get tagged "leech" and suspended by the answer that makes them one', () => {
     const now = new Date('2026-04-01T10:00:00Z');
     const card = makeCard('weak', { state: State.Review, queue: Queue.Review, lapses: 7, reps: 20, stability: 2, difficulty: 9, scheduled_days: 2, due: now, last_review: new Date('2026-03-30T10:00:00Z'), tags: ['rbac'] });
-    const outcome = previewOutcomes(createScheduler(defaultSettings), card, now)[Rating.Again];
-    const result = applyAnswer(card, outcome, now, 1000);
+    const result = applyAnswer(createScheduler(defaultSettings), card, Rating.Again, now, 1000);
     expect(result.leech).toBe(true);
     expect(result.card.lapses).toBe(8);
     expect(result.card.tags).toEqual(['rbac', 'leech']);
     expect(result.card.queue).toBe(Queue.Suspended);
-    const good = applyAnswer(card, previewOutcomes(createScheduler(defaultSettings), card, now)[Rating.Good], now, 1000);
+    const good = applyAnswer(createScheduler(defaultSettings), card, Rating.Good, now, 1000);
     expect(good.leech).toBe(false);
     expect(good.card.queue).toBe(Queue.Review);
   });
@@ -70,7 +69,7 @@ describe('rescheduling from history', () => {
     const log: ReviewLogRow[] = [];
     let at = start;
     for (const rating of [Rating.Good, Rating.Good, Rating.Good, Rating.Hard, Rating.Good] as const) {
-      const result = applyAnswer(card, previewOutcomes(scheduler, card, at)[rating], at, 3000);
+      const result = applyAnswer(scheduler, card, rating, at, 3000);
       card = result.card;
       log.push(result.log);
       at = new Date(card.due.getTime() + 3_600_000);
@@ -84,7 +83,7 @@ describe('rescheduling from history', () => {
     const ours = rescheduleFromHistory(createScheduler(settings), card, log, at)!;
     const reference = fsrs(generatorParameters({ request_retention: 0.95, enable_fuzz: false })).reschedule(
       card,
-      log.map((row) => ({ rating: row.rating, review: row.reviewedAt })),
+      log.filter(isAnswer).map((row) => ({ rating: row.rating, review: row.reviewedAt })),
       { now: at },
     ).collections.at(-1)!;
     expect(scheduleOf(ours)).toEqual(scheduleOf(reference.card));

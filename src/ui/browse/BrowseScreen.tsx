@@ -1,11 +1,14 @@
 import './browse.css';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
+import { withoutClozeMarks } from '../../domain/cloze.ts';
 import { dueInLabel } from '../../domain/intervalLabel.ts';
-import { matches, parseSearch } from '../../domain/search.ts';
+import { cardMatcher, parseSearch } from '../../domain/search.ts';
 import { studyDay } from '../../domain/studyDay.ts';
 import { Queue, type CardRecord } from '../../domain/types.ts';
 import { flagNames } from '../common/flags.ts';
+import { errorText } from '../common/UndoButton.tsx';
+import { useExternalChanges } from '../common/useExternalChanges.ts';
 
 const rowHeight = 72;
 const overscan = 6;
@@ -21,7 +24,7 @@ type SortKey = keyof typeof sorts;
 
 /** The first line of the front, without Markdown marks, for a one-line row. */
 function summary(card: CardRecord): string {
-  return card.front.split('\n').find((line) => line.trim() && !line.startsWith('```'))?.replace(/[*_`]/g, '') ?? '';
+  return withoutClozeMarks(card.front.split('\n').find((line) => line.trim() && !line.startsWith('```'))?.replace(/[*_`]/g, '') ?? '');
 }
 
 function status(card: CardRecord, now: Date): string {
@@ -42,14 +45,22 @@ export function BrowseScreen({ session, initialQuery }: { session: Session; init
   const [sort, setSort] = useState<SortKey>('due');
   const [scrollTop, setScrollTop] = useState(0);
   const [viewHeight, setViewHeight] = useState(800);
+  const [loadError, setLoadError] = useState<string>();
   const list = useRef<HTMLDivElement>(null);
 
+  const load = () =>
+    Promise.all([session.storage.allCards(), session.storage.decks()]).then(
+      ([all, decks]) => {
+        setDeckNames(new Map(decks.map((deck) => [deck.id, deck.title])));
+        setCards(all);
+      },
+      (cause: unknown) => setLoadError(`The cards could not be loaded: ${errorText(cause)}.`),
+    );
   useEffect(() => {
-    Promise.all([session.storage.allCards(), session.storage.decks()]).then(([all, decks]) => {
-      setDeckNames(new Map(decks.map((deck) => [deck.id, deck.title])));
-      setCards(all);
-    });
+    load();
   }, [session]);
+  // Another tab changed cards or decks: list them as stored now.
+  useExternalChanges(session, load);
   useEffect(() => {
     const measure = () => setViewHeight(list.current?.clientHeight ?? 800);
     measure();
@@ -62,7 +73,7 @@ export function BrowseScreen({ session, initialQuery }: { session: Session; init
     if (!cards || 'error' in parsed) return [];
     const now = new Date();
     const context = { now, endOfDay: studyDay(now, session.settings.dayStartHour).end, deckNames };
-    return cards.filter((card) => matches(card, parsed.search, context)).sort(sorts[sort].compare);
+    return cards.filter(cardMatcher(parsed.search, context)).sort(sorts[sort].compare);
   }, [cards, parsed, sort, deckNames]);
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
@@ -77,6 +88,11 @@ export function BrowseScreen({ session, initialQuery }: { session: Session; init
         </a>
         <h1>Browse</h1>
       </header>
+      {loadError && (
+        <p class="error" role="alert">
+          {loadError}
+        </p>
+      )}
       <div class="browse-controls">
         <label class="search">
           <span class="visually-hidden">Search cards</span>
@@ -104,7 +120,7 @@ export function BrowseScreen({ session, initialQuery }: { session: Session; init
           </select>
         </label>
       </div>
-      <p class={'error' in parsed ? 'error' : 'muted'} role="status" data-testid="browse-status">
+      <p class={`browse-status ${'error' in parsed ? 'error' : 'muted'}`} role="status" data-testid="browse-status">
         {'error' in parsed ? parsed.error : cards ? `${found.length.toLocaleString()} of ${cards.length.toLocaleString()} cards` : 'Loading cards…'}
       </p>
       <div class="browse-list" ref={list} onScroll={(event) => setScrollTop((event.target as HTMLDivElement).scrollTop)}>
@@ -117,8 +133,11 @@ export function BrowseScreen({ session, initialQuery }: { session: Session; init
                   {summary(card)}
                 </span>
                 <span class="row-meta">
-                  {deckNames.get(card.deckId) ?? card.deckId} · {status(card, now)}
-                  {card.tags.length > 0 && ` · ${card.tags.join(' ')}`}
+                  <span>{deckNames.get(card.deckId) ?? card.deckId}</span>
+                  <span class="row-status">
+                    · {status(card, now)}
+                    {card.tags.length > 0 && ` · ${card.tags.join(' ')}`}
+                  </span>
                 </span>
               </a>
             </li>

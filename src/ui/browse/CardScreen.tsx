@@ -1,3 +1,4 @@
+import '../common/card.css';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import type { CardRecord } from '../../domain/types.ts';
@@ -5,26 +6,40 @@ import { CardActions, runCardAction, type CardAction } from '../cards/CardAction
 import { CardInfo } from '../cards/CardInfo.tsx';
 import { Markdown } from '../common/Markdown.tsx';
 import { errorText, UndoButton } from '../common/UndoButton.tsx';
+import { useExternalChanges } from '../common/useExternalChanges.ts';
 
 /** One card from the browser: both sides, its actions and its info. */
 export function CardScreen({ session, cardId }: { session: Session; cardId: string }) {
   const [card, setCard] = useState<CardRecord | null>();
   const [error, setError] = useState<string>();
-  const load = useCallback(() => session.storage.card(cardId).then((found) => setCard(found ?? null)), [session, cardId]);
+  const load = useCallback(
+    () =>
+      session.storage.card(cardId).then(
+        (found) => setCard(found ?? null),
+        (cause: unknown) => setError(`The card could not be loaded: ${errorText(cause)}.`),
+      ),
+    [session, cardId],
+  );
   useEffect(() => {
     load();
   }, [load]);
+  useExternalChanges(session, (change) => {
+    if (change.cardIds.includes(cardId)) load();
+  });
 
   if (card === null) return <main class="screen">This card does not exist.</main>;
   const act = (action: CardAction) =>
-    runCardAction(session, card!, action).then(load, (cause: unknown) => setError(`Not saved: ${errorText(cause)}`));
+    runCardAction(session, card!, action).then(load, (cause: unknown) => {
+      setError(`Not saved: ${errorText(cause)}`);
+      load(); // the card as stored now, e.g. after another tab changed it
+    });
 
   return (
     <main class="screen card-screen">
       <header class="bar">
-        <button type="button" class="back" aria-label="Back" onClick={() => history.back()}>
+        <a class="back" href="#/browse" aria-label="Back to browse">
           ‹
-        </button>
+        </a>
         <h1>Card</h1>
       </header>
       {error && (

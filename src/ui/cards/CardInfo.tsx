@@ -1,23 +1,27 @@
 import './cards.css';
 import { useEffect, useState } from 'preact/hooks';
 import { Rating, State, type Grade } from 'ts-fsrs';
+import { schedulerFor } from '../../app/schedulers.ts';
 import type { Session } from '../../app/session.ts';
 import { intervalLabel } from '../../domain/intervalLabel.ts';
-import type { CardRecord, ReviewLogRow } from '../../domain/types.ts';
+import { errorText } from '../common/UndoButton.tsx';
+import { isAnswer, type CardRecord, type ReviewLogRow } from '../../domain/types.ts';
 
 const stateNames: Record<State, string> = { [State.New]: 'New', [State.Learning]: 'Learning', [State.Review]: 'Review', [State.Relearning]: 'Relearning' };
 const ratingNames: Record<Grade, string> = { [Rating.Again]: 'Again', [Rating.Hard]: 'Hard', [Rating.Good]: 'Good', [Rating.Easy]: 'Easy' };
+const manualNames = { reset: 'Reset to new', reschedule: 'Rescheduled' };
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Anki's card info: where the card stands in FSRS terms, and every answer given to it. */
 export function CardInfo({ session, card }: { session: Session; card: CardRecord }) {
   const [log, setLog] = useState<ReviewLogRow[]>();
+  const [failure, setFailure] = useState<string>();
   useEffect(() => {
-    session.storage.reviewLog(card.id).then(setLog);
+    session.storage.reviewLog(card.id).then(setLog, (cause: unknown) => setFailure(`The history could not be loaded: ${errorText(cause)}.`));
   }, [session, card]);
   const now = new Date();
   const studied = card.state !== State.New;
-  const retrievability = studied ? session.schedulerFor(card.deckId).get_retrievability(card, now, false) : undefined;
+  const retrievability = studied ? schedulerFor(session, card.deckId).get_retrievability(card, now, false) : undefined;
 
   return (
     <section class="card-info" aria-label="Card info">
@@ -45,6 +49,11 @@ export function CardInfo({ session, card }: { session: Session; card: CardRecord
         <dt>Card id</dt>
         <dd>{card.id}</dd>
       </dl>
+      {failure && (
+        <p class="error" role="alert">
+          {failure}
+        </p>
+      )}
       <div class="history-scroll">
         <table class="history">
         <caption>Review history</caption>
@@ -58,15 +67,26 @@ export function CardInfo({ session, card }: { session: Session; card: CardRecord
           </tr>
         </thead>
         <tbody>
-          {log?.map((row) => (
-            <tr key={row.id} data-log-row>
-              <td>{dateTime.format(row.reviewedAt)}</td>
-              <td>{ratingNames[row.rating]}</td>
-              <td>{intervalLabel(row.due.getTime() - row.reviewedAt.getTime())}</td>
-              <td>{row.stability.toFixed(1)}</td>
-              <td>{(row.durationMs / 1000).toFixed(1)} s</td>
-            </tr>
-          ))}
+          {log?.map((row) =>
+            isAnswer(row) ? (
+              <tr key={row.id} data-log-row>
+                <td>{dateTime.format(row.reviewedAt)}</td>
+                <td>{ratingNames[row.rating]}</td>
+                <td>{intervalLabel(row.due.getTime() - row.reviewedAt.getTime())}</td>
+                <td>{row.stability.toFixed(1)}</td>
+                <td>{(row.durationMs / 1000).toFixed(1)} s</td>
+              </tr>
+            ) : (
+              // Like Anki's "Manual" and "Rescheduled" entries: in the history, not an answer.
+              <tr key={row.id} data-log-row data-manual>
+                <td>{dateTime.format(row.reviewedAt)}</td>
+                <td>{manualNames[row.kind]}</td>
+                <td>{row.schedule.state === State.New ? '–' : intervalLabel(row.schedule.due.getTime() - row.reviewedAt.getTime())}</td>
+                <td>{row.schedule.state === State.New ? '–' : row.schedule.stability.toFixed(1)}</td>
+                <td>–</td>
+              </tr>
+            ),
+          )}
           {log?.length === 0 && (
             <tr>
               <td colSpan={5}>No answers yet.</td>

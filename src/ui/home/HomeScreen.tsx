@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
+import { deckNameProblem } from '../../domain/deckName.ts';
 import { earliestDate } from '../../domain/queue.ts';
 import type { DeckSummary } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
 import { NextDue } from '../common/NextDue.tsx';
 import { QueueCounts } from '../common/QueueCounts.tsx';
 import { errorText, UndoButton } from '../common/UndoButton.tsx';
+import { useExternalChanges } from '../common/useExternalChanges.ts';
 import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
 import { TodayPanel } from './TodayPanel.tsx';
 
@@ -16,11 +18,16 @@ export function HomeScreen({ session }: { session: Session }) {
     session
       .unburyPastDays()
       .then(() => session.storage.deckSummaries(new Date(), (deckId) => session.settingsFor(deckId)))
-      .then(setSummaries);
+      .then(setSummaries, (cause: unknown) => setError(`Your decks could not be shown: ${errorText(cause)}.`));
   }, [session]);
   const createDeck = async () => {
     const title = prompt('Name of the new deck')?.trim();
     if (!title) return;
+    const problem = deckNameProblem(title);
+    if (problem) {
+      setError(`The deck was not created: ${problem}.`);
+      return;
+    }
     const id = `user-${crypto.randomUUID()}`;
     try {
       session.undo.push(await session.storage.createDeck(id, title, ''));
@@ -30,6 +37,7 @@ export function HomeScreen({ session }: { session: Session }) {
     }
   };
   useEffect(load, [load]);
+  useExternalChanges(session, load);
 
   const dueNow = summaries?.some(({ queue }) => queue.card);
   const nextDueAt = summaries && !dueNow ? earliestDate(summaries.map(({ queue }) => queue.nextDueAt)) : undefined;

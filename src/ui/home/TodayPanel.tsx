@@ -12,7 +12,7 @@ export function TodayPanel({ session, remaining }: { session: Session; remaining
     const { start, end } = studyDay(now, hour);
     const dayAt = (offset: number) => new Date(start.getFullYear(), start.getMonth(), start.getDate() + offset, hour);
     const load = async () => {
-      const summary = todaySummary(await session.storage.reviewLogBetween(start, end));
+      const summary = todaySummary(await session.storage.answersBetween(start, end));
       // Study days in a row: checked backwards, one small query per day of the streak.
       const answered = new Map<number, boolean>();
       for (let offset = 0; offset >= -3650; offset--) {
@@ -21,7 +21,8 @@ export function TodayPanel({ session, remaining }: { session: Session; remaining
       }
       setToday({ ...summary, streak: streak((offset) => answered.get(offset) ?? false) });
     };
-    load();
+    // A summary that cannot be read is left out; the deck list below says what went wrong.
+    load().catch(() => setToday(undefined));
   }, [session, remaining]);
   if (!today) return null;
   const minutes = Math.round(today.timeMs / 60_000);

@@ -1,5 +1,8 @@
+import '../common/card.css';
+import './review.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Rating, type Grade } from 'ts-fsrs';
+import { schedulerFor } from '../../app/schedulers.ts';
 import type { Session } from '../../app/session.ts';
 import { intervalLabel } from '../../domain/intervalLabel.ts';
 import { nextInQueue, snapshotAfterAnswer, type QueueCounts as Counts, type QueueSnapshot, type QueueState } from '../../domain/queue.ts';
@@ -7,7 +10,8 @@ import { applyAnswer, grades, outcomeInterval, previewOutcomes, type Outcomes } 
 import { studyDay } from '../../domain/studyDay.ts';
 import { Queue, type CardRecord, type Deck } from '../../domain/types.ts';
 import { requestPersistence } from '../../pwa/requestPersistence.ts';
-import type { UndoStep } from '../../storage/index.ts';
+import { writeErrorMessage } from '../../storage/errors.ts';
+import { StaleRecordError, type UndoStep } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
 import type { CardAction } from '../cards/CardActions.tsx';
 import { flagNames } from '../common/flags.ts';
@@ -15,7 +19,8 @@ import { lazy } from '../common/lazy.tsx';
 import { Markdown } from '../common/Markdown.tsx';
 import { NextDue } from '../common/NextDue.tsx';
 import { QueueCounts } from '../common/QueueCounts.tsx';
-import { errorText, UndoButton } from '../common/UndoButton.tsx';
+import { UndoButton } from '../common/UndoButton.tsx';
+import { useExternalChanges } from '../common/useExternalChanges.ts';
 import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
 
 // Menus and card info load when first opened, keeping the review screen's first load small.
@@ -26,7 +31,7 @@ const DeckMenu = lazy(() => import('./DeckMenu.tsx').then((module) => module.Dec
 type View =
   | { phase: 'loading' }
   | { phase: 'question'; card: CardRecord; counts: Counts; shownAt: number }
-  | { phase: 'answer'; card: CardRecord; counts: Counts; shownAt: number; outcomes: Outcomes; outcomesAt: Date }
+  | { phase: 'answer'; card: CardRecord; counts: Counts; shownAt: number; outcomes: Outcomes; outcomesAt: Date; gradesReady: boolean }
   | { phase: 'done'; counts: Counts; nextDueAt?: Date };
 
 const gradeNames: Record<Grade, string> = {
@@ -42,6 +47,15 @@ const countOfQueue: Partial<Record<Queue, keyof Counts>> = {
   [Queue.Review]: 'reviews',
 };
 
+/**
+ * How long the grade buttons ignore taps after they appear: they take the place of "Show
+ * answer", so the second tap of a double tap would otherwise grade a card whose answer was
+ * never read (AnkiDroid guards its answer buttons the same way). 500 ms is the usual
+ * double-click time of desktop systems, longer than Android's 300 ms double tap. Keys are not
+ * held back.
+ */
+const gradeTapDelayMs = 500;
+
 const doneMessages: Partial<Record<string, string>> = {
   Bury: 'Card buried until tomorrow.',
   Suspend: 'Card suspended.',
@@ -52,7 +66,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   const { storage, undo } = session;
   // One object for the screen's life: the callbacks below depend on it.
   const settings = useMemo(() => session.settingsFor(deckId), [session, deckId]);
-  const scheduler = session.schedulerFor(deckId);
+  const scheduler = schedulerFor(session, deckId);
   const [deck, setDeck] = useState<Deck | null>();
   const [view, setView] = useState<View>({ phase: 'loading' });
   const [message, setMessage] = useState<{ text: string; error?: boolean }>();
@@ -93,23 +107,63 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   }, [storage, deckId, load]);
   useRefreshWhenDue(view.phase === 'done' ? view.nextDueAt : undefined, load, view.phase === 'done');
 
-  const run = async (action: () => Promise<void>) => {
+  /** Runs one write at a time; `refused` says what did not happen if it fails. */
+  const run = async (action: () => Promise<void>, refused: string) => {
     if (busy.current) return;
     busy.current = true;
     try {
       await action();
     } catch (cause) {
-      setMessage({ text: `Could not save: ${errorText(cause)}. Nothing was changed.`, error: true });
+      if (cause instanceof StaleRecordError) {
+        // Another tab changed or deleted the card: show what is stored now, and say why.
+        setPanel(undefined);
+        await reload();
+        setMessage({ text: cause.message, error: true });
+      } else {
+        setMessage({ text: writeErrorMessage(cause, refused), error: true });
+      }
     } finally {
       busy.current = false;
     }
   };
 
+  /** The deck and its queue as stored now, e.g. after another tab changed them. */
+  const reload = async () => {
+    const found = await storage.deck(deckId);
+    setDeck(found ?? null);
+    if (found) await load();
+  };
+
+  // Another tab committed a change. The queue read ahead is dropped; a change to the card on
+  // screen (or the deck) reloads it with a word why; otherwise only the counts are refreshed,
+  // so an answer being read stays on screen.
+  useExternalChanges(session, (change) => {
+    rest.current = undefined;
+    const current = view.phase === 'question' || view.phase === 'answer' ? view.card : undefined;
+    if (change.deckIds.includes(deckId) || (current && change.cardIds.includes(current.id))) {
+      run(async () => {
+        const stored = current && (await storage.card(current.id));
+        await reload();
+        if (current && stored?.rev !== current.rev) setMessage({ text: 'This card was changed in another tab or window; it is shown as it is now.' });
+      }, 'the screen could not show the change');
+    } else if (current) {
+      storage.queue(deckId, new Date(), settings).then((queue) => setView((shown) => ('counts' in shown ? { ...shown, counts: queue.counts } : shown)));
+    } else {
+      load();
+    }
+  });
+
   const showAnswer = () => {
     if (view.phase !== 'question') return;
     const outcomesAt = new Date();
-    setView({ ...view, phase: 'answer', outcomes: previewOutcomes(scheduler, view.card, outcomesAt), outcomesAt });
+    setView({ ...view, phase: 'answer', outcomes: previewOutcomes(scheduler, view.card, outcomesAt), outcomesAt, gradesReady: false });
   };
+  const answerShown = view.phase === 'answer' && !view.gradesReady;
+  useEffect(() => {
+    if (!answerShown) return;
+    const timer = setTimeout(() => setView((shown) => (shown.phase === 'answer' ? { ...shown, gradesReady: true } : shown)), gradeTapDelayMs);
+    return () => clearTimeout(timer);
+  }, [answerShown]);
 
   const answer = (rating: Grade) =>
     run(async () => {
@@ -117,7 +171,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       const before = view.card;
       const answeredAt = new Date();
       const day = studyDay(answeredAt, settings.dayStartHour);
-      const { card: after, log, leech } = applyAnswer(before, view.outcomes[rating], answeredAt, performance.now() - view.shownAt);
+      const { card: after, log, leech } = applyAnswer(scheduler, before, rating, answeredAt, performance.now() - view.shownAt);
       // The rest of the queue as read before this answer's write (a read started now is still
       // ordered before the write); without it, the queue is read again once the write is done.
       const usable = rest.current?.cardId === before.id && rest.current.day === day.number;
@@ -128,7 +182,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       else await load();
       setMessage(leech ? { text: 'That card is a leech: it has lapsed 8 times, so it was tagged "leech" and suspended. Consider rewriting it.' } : undefined);
       requestPersistence(); // after real answers exist, not at first paint
-    });
+    }, 'this answer was not saved');
 
   const afterUndo = (step: UndoStep) => {
     setMessage(undefined);
@@ -141,7 +195,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
     run(async () => {
       const step = await session.undoLast();
       if (step) afterUndo(step);
-    });
+    }, 'nothing was undone');
 
   const act = (action: CardAction) =>
     run(async () => {
@@ -152,9 +206,9 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       setPanel(undefined);
       setMessage(doneMessages[step.label] ? { text: doneMessages[step.label]! } : undefined);
       // A flag keeps the card on screen; the other actions move on to the next card.
-      if (action.startsWith('flag')) setView({ ...view, card: { ...view.card, flag: Number(action.slice(4)) } });
+      if (action.startsWith('flag')) setView({ ...view, card: { ...view.card, flag: Number(action.slice(4)), rev: view.card.rev + 1 } });
       else await load();
-    });
+    }, 'the card was not changed');
 
   // Anki's keys: Space/Enter show the answer, then Space/Enter = Good, 1-4 grade, U or
   // Ctrl+Z undo, - bury, @ suspend, Ctrl+1-4 flag, e edit, i card info.
@@ -193,6 +247,11 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   if (deck === null) {
     return (
       <main class="screen">
+        {message && (
+          <p class="error" role="alert">
+            {message.text}
+          </p>
+        )}
         <p>This deck does not exist.</p>
         <a href="#/">Back to decks</a>
       </main>
@@ -279,6 +338,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
                 key={rating}
                 type="button"
                 class={`grade grade-${gradeNames[rating].toLowerCase()}`}
+                disabled={!view.gradesReady}
                 onClick={() => answer(rating)}
                 aria-keyshortcuts={rating === Rating.Good ? `${rating} Space Enter` : String(rating)}
               >

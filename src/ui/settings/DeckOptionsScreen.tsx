@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import { deckPart } from '../../domain/deckSettings.ts';
 import type { Deck, StudySettings } from '../../domain/types.ts';
+import { errorText } from '../common/UndoButton.tsx';
 import { offerReschedule } from './reschedule.ts';
 import { StudySettingsForm } from './StudySettingsForm.tsx';
 
@@ -11,7 +12,10 @@ export function DeckOptionsScreen({ session, deckId }: { session: Session; deckI
   const [message, setMessage] = useState<string>();
   const [version, setVersion] = useState(0);
   useEffect(() => {
-    session.storage.deck(deckId).then((found) => setDeck(found ?? null));
+    session.storage.deck(deckId).then(
+      (found) => setDeck(found ?? null),
+      (cause: unknown) => setMessage(`The deck could not be loaded: ${errorText(cause)}.`),
+    );
   }, [session, deckId]);
   if (deck === null) return <main class="screen">This deck does not exist.</main>;
 

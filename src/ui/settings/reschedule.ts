@@ -1,3 +1,4 @@
+import { schedulerFor } from '../../app/schedulers.ts';
 import type { Session } from '../../app/session.ts';
 
 /**
@@ -9,7 +10,7 @@ export async function offerReschedule(session: Session, deckIds: string[]): Prom
   if (!confirm('Desired retention changed. Reschedule the studied cards from their review history now? (Undo can take it back.)')) {
     return undefined;
   }
-  const { step, changed } = await session.storage.reschedule(deckIds, (deckId) => session.schedulerFor(deckId), new Date());
+  const { step, changed } = await session.storage.reschedule(deckIds, (deckId) => schedulerFor(session, deckId), new Date());
   session.undo.push(step);
   return `Rescheduled ${changed} cards.`;
 }

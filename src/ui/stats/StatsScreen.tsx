@@ -1,10 +1,12 @@
 import './stats.css';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { schedulerFor } from '../../app/schedulers.ts';
 import type { Session } from '../../app/session.ts';
 import type { Exam } from '../../domain/exams.ts';
 import { examReadiness } from '../../domain/readiness.ts';
 import { answerButtons, cardStateCounts, futureDue, histogram, rate, reviewsPerDay, trueRetention, type RetentionCount } from '../../domain/stats.ts';
-import type { CardRecord, ReviewLogRow } from '../../domain/types.ts';
+import type { AnswerLogRow, CardRecord } from '../../domain/types.ts';
+import { errorText } from '../common/UndoButton.tsx';
 import { BarChart, Heatmap } from './charts.tsx';
 
 const periods = [
@@ -23,11 +25,15 @@ function buckets(values: number[], edges: number[], unit: string) {
 
 /** Statistics (loaded only when opened) and exam readiness, all from the log and card states. */
 export function StatsScreen({ session }: { session: Session }) {
-  const [data, setData] = useState<{ cards: CardRecord[]; log: ReviewLogRow[] }>();
+  const [data, setData] = useState<{ cards: CardRecord[]; log: AnswerLogRow[] }>();
   const [exam, setExam] = useState<Exam>('KCNA');
   const [examDate, setExamDate] = useState('');
+  const [loadError, setLoadError] = useState<string>();
   useEffect(() => {
-    Promise.all([session.storage.allCards(), session.storage.allReviewLog()]).then(([cards, log]) => setData({ cards, log }));
+    Promise.all([session.storage.allCards(), session.storage.allAnswers()]).then(
+      ([cards, log]) => setData({ cards, log }),
+      (cause: unknown) => setLoadError(`The statistics could not be loaded: ${errorText(cause)}.`),
+    );
   }, [session]);
 
   const hour = session.settings.dayStartHour;
@@ -35,8 +41,20 @@ export function StatsScreen({ session }: { session: Session }) {
   const readiness = useMemo(() => {
     if (!data) return undefined;
     const target = examDate ? new Date(`${examDate}T09:00`) : now;
-    return examReadiness(exam, data.cards, now, target, (card, at) => session.schedulerFor(card.deckId).get_retrievability(card, at, false));
+    return examReadiness(exam, data.cards, now, target, (card, at) => schedulerFor(session, card.deckId).get_retrievability(card, at, false));
   }, [data, exam, examDate]);
+  if (loadError) {
+    return (
+      <main class="screen">
+        <a class="back" href="#/" aria-label="Back to decks">
+          ‹
+        </a>
+        <p class="error" role="alert">
+          {loadError}
+        </p>
+      </main>
+    );
+  }
   if (!data || !readiness) return <main class="screen" aria-busy="true" />;
 
   const { cards, log } = data;
