@@ -41,7 +41,7 @@ export class Session {
     if (!step) return undefined;
     this.undoing = true;
     try {
-      await this.storage.undo(step);
+      return await this.storage.undo(step);
     } catch (error) {
       // A step another tab has overtaken can never apply again; any other failure may pass.
       if (!(error instanceof StaleRecordError)) this.undo.push(step);
@@ -49,7 +49,6 @@ export class Session {
     } finally {
       this.undoing = false;
     }
-    return step;
   }
 
   /** Cards buried on an earlier study day come back; called at start and on return to the app. */
@@ -85,6 +84,7 @@ export async function startSession(storage = new Storage(), startAgain = false):
   const id = databaseId ?? (await storage.claimDatabaseId(crypto.randomUUID()).catch(() => undefined));
   if (id && localStorage.getItem(databaseMarker) !== id) localStorage.setItem(databaseMarker, id);
   const session = new Session(storage, await storage.settings(), await storage.deckSettings());
-  await session.unburyPastDays();
+  // Not needed to start: on a full disk it fails, and the home screen tries again and says so.
+  await session.unburyPastDays().catch(() => {});
   return session;
 }

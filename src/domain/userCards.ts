@@ -59,8 +59,8 @@ export function cardsForNewNote(input: NoteInput, deckId: string, noteId: string
   );
 }
 
-/** `siblings`: every card of the edited note (one for a basic or built-in card). */
-export function editNote(input: NoteInput, siblings: CardRecord[], nextPosition: number, now: Date): NoteChange {
+/** `siblings`: every card of the edited note (one for a basic or built-in card); `editedId`: the card whose form it is. */
+export function editNote(input: NoteInput, siblings: CardRecord[], nextPosition: number, now: Date, editedId: string): NoteChange {
   const first = siblings[0];
   const common = { tags: input.tags, note: input.note, editedAt: now };
   if (input.kind === 'basic' || !first.cloze) {
@@ -74,7 +74,9 @@ export function editNote(input: NoteInput, siblings: CardRecord[], nextPosition:
     const content = expanded.get(card.cloze!.number);
     if (content) {
       const queue = card.queue === Queue.Retired ? queueForState(card.state) : card.queue;
-      change.updated.push({ ...card, ...common, front: content.front, back: content.back, queue, cloze: { noteId, text: input.text, number: content.number } });
+      // "leech" marks one card, not its note: a sibling keeps its own when another card's form is saved.
+      const tags = card.id !== editedId && card.tags.includes('leech') && !input.tags.includes('leech') ? [...input.tags, 'leech'] : input.tags;
+      change.updated.push({ ...card, ...common, tags, front: content.front, back: content.back, queue, cloze: { noteId, text: input.text, number: content.number } });
     } else if (card.queue !== Queue.Retired) {
       change.retired.push({ ...card, queue: Queue.Retired });
     }

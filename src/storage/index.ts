@@ -55,10 +55,12 @@ export interface UndoStep {
    * every one is still that revision: once another tab changed one, undoing would overwrite it.
    */
   revsAfter: Record<string, number>;
+  /** Decks the undo puts back: the `editedAt` time each must still have (renamed), or absent (deleted). */
+  decksAfter: Record<string, number | 'absent'>;
 }
 
 function undoStep(label: string, parts: Partial<UndoStep>): UndoStep {
-  return { label, cards: [], decks: [], logRows: [], addedCardIds: [], addedDeckIds: [], addedLogIds: [], revsAfter: {}, ...parts };
+  return { label, cards: [], decks: [], logRows: [], addedCardIds: [], addedDeckIds: [], addedLogIds: [], revsAfter: {}, decksAfter: {}, ...parts };
 }
 
 /** The fields an edit writes; an answer or other scheduling change never writes these. */
@@ -80,6 +82,7 @@ export class Storage {
     // the database at once (no writes with an old idea of the schema) and asks to reload.
     this.db.on('versionchange', () => {
       this.db.close({ disableAutoOpen: true });
+      this.changes.close(); // the newer tab's notices would only lead to reads that fail
       for (const listener of this.replacedListeners) listener();
       return false;
     });
@@ -265,12 +268,20 @@ export class Storage {
   /**
    * Takes an action back: every row it changed as it was, every row it made gone, all or
    * nothing. Refused (StaleRecordError) once another tab has changed what the action wrote.
+   * Revisions only go up: a restored card gets a new one, so that a copy another tab read
+   * after the action can never pass for the restored card. Returns the step with its card
+   * as restored.
    */
-  async undo(step: UndoStep): Promise<void> {
+  async undo(step: UndoStep): Promise<UndoStep> {
     const { db } = this;
     const refused = `"${step.label}" can no longer be undone`;
-    await this.commit(
+    return this.commit(
       db.transaction('rw', [db.decks, db.cards, db.reviewLog], async () => {
+        for (const [id, after] of Object.entries(step.decksAfter)) {
+          const stored = await db.decks.get(id);
+          const current = stored ? (stored.editedAt?.getTime() ?? 0) : 'absent';
+          if (current !== after) throw new StaleRecordError(`This deck was changed in another tab or window, so ${refused}.`);
+        }
         for (const [id, rev] of Object.entries(step.revsAfter)) checkRevision(await db.cards.get(id), rev, refused);
         for (const card of step.cards) {
           // Cards the action deleted must still be gone (another tab may have made them again).
@@ -283,12 +294,15 @@ export class Storage {
             throw new StaleRecordError(`Cards were added to this deck in another tab or window, so ${refused}.`);
           }
         }
+        const highestRev = new Map((await db.cards.bulkGet(step.cards.map((card) => card.id))).flatMap((card) => (card ? [[card.id, card.rev]] : [])));
+        const restored = step.cards.map((card) => ({ ...card, rev: Math.max(card.rev, highestRev.get(card.id) ?? card.rev) + 1 }));
         await db.reviewLog.bulkDelete(step.addedLogIds);
         await db.cards.bulkDelete(step.addedCardIds);
         await db.decks.bulkDelete(step.addedDeckIds);
         await db.decks.bulkPut(step.decks);
-        await db.cards.bulkPut(step.cards);
+        await db.cards.bulkPut(restored);
         await db.reviewLog.bulkPut(step.logRows);
+        return { ...step, card: step.card && restored.find((card) => card.id === step.card!.id) };
       }),
       () => ({
         cardIds: [...step.cards.map((card) => card.id), ...step.addedCardIds],
@@ -481,7 +495,7 @@ export class Storage {
         const stored = await db.decks.get(deck.id);
         if (!stored) throw new StaleRecordError('This deck was deleted in another tab or window, so it was not renamed.');
         await db.decks.put({ ...stored, title, description, editedAt: now });
-        return undoStep('Rename deck', { decks: [stored] });
+        return undoStep('Rename deck', { decks: [stored], decksAfter: { [deck.id]: now.getTime() } });
       }),
       () => ({ deckIds: [deck.id] }),
     );
@@ -499,7 +513,7 @@ export class Storage {
         await db.cards.bulkDelete(cards.map((card) => card.id));
         // The deck's own settings stay (one small row), so undoing the deletion keeps them.
         await db.decks.delete(deckId);
-        return undoStep('Delete deck', { decks: deck ? [deck] : [], cards, logRows });
+        return undoStep('Delete deck', { decks: deck ? [deck] : [], cards, logRows, decksAfter: { [deckId]: 'absent' } });
       }),
       ({ cards }) => ({ cardIds: cards.map((card) => card.id), deckIds: [deckId] }),
     );

@@ -97,7 +97,7 @@ describe('a built-in deck update', () => {
     await storage.syncBuiltInDecks(version1, 'v1', at);
     const seats = (await storage.card('gov-seats'))!;
     const before = await storage.noteCards(seats);
-    await storage.saveNote(before, editNote({ kind: 'basic', front: 'My own wording', back: '7', tags: [], note: '' }, before, 10, at), seats);
+    await storage.saveNote(before, editNote({ kind: 'basic', front: 'My own wording', back: '7', tags: [], note: '' }, before, 10, at, seats.id), seats);
     await storage.addCards(cardsForNewNote({ kind: 'basic', front: 'Mine', back: 'Yes', tags: [], note: '' }, 'governance', 'user-1', 10, at));
     await storage.syncBuiltInDecks(version2, 'v2', new Date('2026-04-02T09:00:00Z'));
     expect((await storage.card('gov-seats'))!.front).toBe('My own wording');

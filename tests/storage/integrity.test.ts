@@ -150,3 +150,35 @@ describe('integrity across two tabs', () => {
     console.log(`integrity: ${counts.done} actions written, ${counts.refused} stale ones refused, ${replayed} cards replayed exactly`);
   });
 });
+
+describe('revisions only go up', () => {
+  it('refuses a copy read after an answer once that answer is undone and another given', async () => {
+    const [a, b] = [new Tab('aba'), new Tab('aba')];
+    await a.storage.syncBuiltInDecks([deck('one', 1)], 'v1', start);
+    const first = (await a.read('one-0'))!;
+    const good = applyAnswer(scheduler, first, Rating.Good, start, 1000);
+    const step = await a.storage.answer(first, good.card, good.log);
+    const copyInB = (await b.read('one-0'))!;
+    const restored = (await a.storage.undo(step)).card!;
+    const later = new Date(start.getTime() + 60_000);
+    const again = applyAnswer(scheduler, restored, Rating.Again, later, 1000);
+    await a.storage.answer(restored, again.card, again.log);
+    const stale = applyAnswer(scheduler, copyInB, Rating.Easy, later, 1000);
+    await expect(b.storage.answer(copyInB, stale.card, stale.log)).rejects.toBeInstanceOf(StaleRecordError);
+    const stored = (await a.storage.card('one-0'))!;
+    expect(scheduleOf(stored)).toEqual(replaySchedule(scheduler, 'one-0', await a.storage.reviewLog('one-0')));
+  });
+
+  it('refuses to undo a rename once another tab deleted or renamed the deck', async () => {
+    const [a, b] = [new Tab('decks'), new Tab('decks')];
+    await a.storage.syncBuiltInDecks([deck('one', 1), deck('two', 1)], 'v1', start);
+    const renamedOne = await a.storage.renameDeck((await a.storage.deck('one'))!, 'First', '', start);
+    await b.storage.deleteDeck('one');
+    await expect(a.storage.undo(renamedOne)).rejects.toBeInstanceOf(StaleRecordError);
+    expect(await a.storage.deck('one')).toBeUndefined();
+    const renamedTwo = await a.storage.renameDeck((await a.storage.deck('two'))!, 'Second', '', start);
+    await b.storage.renameDeck((await b.storage.deck('two'))!, 'Mine', '', new Date(start.getTime() + 1000));
+    await expect(a.storage.undo(renamedTwo)).rejects.toBeInstanceOf(StaleRecordError);
+    expect((await a.storage.deck('two'))!.title).toBe('Mine');
+  });
+});

@@ -88,12 +88,12 @@ describe('storage', () => {
   it('writes neither when the log row cannot be written', async () => {
     const storage = await seeded();
     const at = new Date('2026-03-02T09:00:00Z');
-    const before = (await storage.card('card-0'))!;
-    const { card, log } = applyAnswer(createScheduler(defaultSettings), before, Rating.Good, at, 1000);
     // A log row whose key already exists makes its add() fail inside the transaction.
     const { receipt } = await answerFirst(storage, at);
     await storage.undo(receipt);
-    await expect(storage.answer(before, card, { ...log, id: receipt.addedLogIds[0] })).resolves.toBeDefined();
+    const restored = (await storage.card('card-0'))!;
+    const { card, log } = applyAnswer(createScheduler(defaultSettings), restored, Rating.Good, at, 1000);
+    await expect(storage.answer(restored, card, { ...log, id: receipt.addedLogIds[0] })).resolves.toBeDefined();
     const current = (await storage.card('card-0'))!;
     await expect(storage.answer(current, { ...card, reps: 99 }, { ...log, id: receipt.addedLogIds[0] })).rejects.toThrow(Dexie.ConstraintError);
     expect(await storage.card('card-0')).toEqual(current);
@@ -111,7 +111,7 @@ describe('storage', () => {
     expect(await storage.reviewLog('card-0')).toHaveLength(0);
   });
 
-  it('undo restores each card deep-equal to before and removes its log row, several steps back', async () => {
+  it('undo restores each card deep-equal to before (but for a newer revision) and removes its log row, several steps back', async () => {
     const storage = await seeded(3);
     const originals = await Promise.all(['card-0', 'card-1', 'card-2'].map((id) => storage.card(id)));
     const receipts = [];
@@ -122,7 +122,8 @@ describe('storage', () => {
     }
     for (const receipt of receipts.reverse()) await storage.undo(receipt);
     for (const original of originals) {
-      expect(await storage.card(original!.id)).toStrictEqual(original);
+      // Revisions only go up, so a copy read between the answer and its undo is refused.
+      expect(await storage.card(original!.id)).toStrictEqual({ ...original, rev: original!.rev + 2 });
       expect(await storage.reviewLog(original!.id)).toHaveLength(0);
     }
     expect((await storage.queue('history', at, defaultSettings)).counts.newCards).toBe(3);

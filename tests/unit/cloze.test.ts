@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planBuiltInSync } from '../../src/domain/builtInSync.ts';
 import { clozeClose as close, clozeOpen as open, clozeProblem, expandCloze, withClozeSidesExpanded } from '../../src/domain/cloze.ts';
 import { compileDecks } from '../../src/domain/deckFile.ts';
-import { cardsForNewNote, noteProblem } from '../../src/domain/userCards.ts';
+import { cardsForNewNote, editNote, noteProblem } from '../../src/domain/userCards.ts';
 
 const now = new Date('2026-03-02T10:00:00Z');
 
@@ -64,5 +64,16 @@ describe('the note editor', () => {
     expect(noteProblem({ kind: 'cloze', text: `{{c1::a}} ${long}`, tags: [], note: '' })).toBe('Text: 65,547 characters, more than the 65,536 a field may hold.');
     expect(noteProblem({ kind: 'basic', front: 'f', back: 'b', tags: [], note: long })).toBe('Extra note: 65,537 characters, more than the 65,536 a field may hold.');
     expect(noteProblem({ kind: 'basic', front: 'f', back: 'b', tags: [long], note: '' })).toBe('Tags: 65,537 characters, more than the 65,536 a field may hold.');
+  });
+
+  it('keeps a sibling\'s own "leech" tag when another card\'s form is saved, and follows the form for the card edited', () => {
+    const at = new Date('2026-03-02T08:00:00Z');
+    const text = 'The {{c1::kubelet}} runs pods; {{c2::etcd}} stores state.';
+    const [first, second] = cardsForNewNote({ kind: 'cloze', text, tags: ['node'], note: '' }, 'deck', 'note', 0, at);
+    const leech = { ...second, tags: ['node', 'leech'] };
+    const saved = editNote({ kind: 'cloze', text, tags: ['node', 'cka'], note: '' }, [first, leech], 2, at, first.id);
+    expect(saved.updated.map((card) => card.tags)).toEqual([['node', 'cka'], ['node', 'cka', 'leech']]);
+    const unleeched = editNote({ kind: 'cloze', text, tags: ['node'], note: '' }, [first, leech], 2, at, leech.id);
+    expect(unleeched.updated.map((card) => card.tags)).toEqual([['node'], ['node']]);
   });
 });

@@ -1,5 +1,5 @@
 import '../common/card.css';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import type { CardRecord } from '../../domain/types.ts';
 import { CardActions, runCardAction, type CardAction } from '../cards/CardActions.tsx';
@@ -12,6 +12,7 @@ import { useExternalChanges } from '../common/useExternalChanges.ts';
 export function CardScreen({ session, cardId }: { session: Session; cardId: string }) {
   const [card, setCard] = useState<CardRecord | null>();
   const [error, setError] = useState<string>();
+  const busy = useRef(false);
   const load = useCallback(
     () =>
       session.storage.card(cardId).then(
@@ -28,11 +29,19 @@ export function CardScreen({ session, cardId }: { session: Session; cardId: stri
   });
 
   if (card === null) return <main class="screen">This card does not exist.</main>;
-  const act = (action: CardAction) =>
-    runCardAction(session, card!, action).then(load, (cause: unknown) => {
+  const act = async (action: CardAction) => {
+    // One action at a time: a double tap must not act twice on one copy of the card.
+    if (busy.current) return;
+    busy.current = true;
+    try {
+      await runCardAction(session, card!, action);
+    } catch (cause) {
       setError(`Not saved: ${errorText(cause)}`);
-      load(); // the card as stored now, e.g. after another tab changed it
-    });
+    } finally {
+      busy.current = false;
+    }
+    await load(); // the card as stored now, also after another tab changed it
+  };
 
   return (
     <main class="screen card-screen">

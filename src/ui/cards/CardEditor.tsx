@@ -7,6 +7,7 @@ import { clozeMarksAsBold, clozeProblem, expandCloze, withoutClozeMarks } from '
 import type { CardRecord } from '../../domain/types.ts';
 import { cardsForNewNote, editNote, noteProblem, parseTags, type NoteInput } from '../../domain/userCards.ts';
 import { Markdown } from '../common/Markdown.tsx';
+import { StaleRecordError } from '../../storage/staleRecord.ts';
 import { errorText } from '../common/UndoButton.tsx';
 
 type Form = { kind: 'basic' | 'cloze'; front: string; back: string; text: string; tags: string; note: string };
@@ -122,7 +123,7 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
       let step;
       if (card) {
         const before = await storage.noteCards(card);
-        step = await storage.saveNote(before, editNote(input, before, await storage.nextPosition(card.deckId), now), card);
+        step = await storage.saveNote(before, editNote(input, before, await storage.nextPosition(card.deckId), now, card.id), card);
       } else {
         step = await storage.addCards(cardsForNewNote(input, targetDeck, newNoteId(), await storage.nextPosition(targetDeck), now));
       }
@@ -135,6 +136,9 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
       }
     } catch (error) {
       setProblem(`Not saved: ${errorText(error)}`);
+      // Changed in another tab: take the card as stored now, keeping the text typed here,
+      // so that Save again applies it to the current card.
+      if (card && error instanceof StaleRecordError) setCard((await session.storage.card(card.id)) ?? null);
     } finally {
       saving.current = false;
     }

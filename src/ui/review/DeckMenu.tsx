@@ -14,8 +14,12 @@ export function DeckMenu({ session, deck, onRenamed }: { session: Session; deck:
       alert(`The deck was not renamed: ${problem}.`);
       return;
     }
-    session.undo.push(await session.storage.renameDeck(deck, title, deck.description, new Date()));
-    onRenamed({ ...deck, title });
+    try {
+      session.undo.push(await session.storage.renameDeck(deck, title, deck.description, new Date()));
+      onRenamed({ ...deck, title });
+    } catch (error) {
+      alert(`The deck was not renamed: ${errorText(error)}.`);
+    }
   };
   const remove = async () => {
     if (!confirm(`Delete the deck "${deck.title}" with all its cards and their review history? Undo can bring it back while the app stays open.`)) {

@@ -117,13 +117,18 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       if (cause instanceof StaleRecordError) {
         // Another tab changed or deleted the card: show what is stored now, and say why.
         setPanel(undefined);
-        await reload();
+        await reload().catch(() => {});
         setMessage({ text: cause.message, error: true });
       } else {
         setMessage({ text: writeErrorMessage(cause, refused), error: true });
       }
     } finally {
       busy.current = false;
+      // Another tab changed something while this one wrote: read the queue as stored now.
+      if (changedMeanwhile.current) {
+        changedMeanwhile.current = false;
+        load().catch(() => {});
+      }
     }
   };
 
@@ -134,22 +139,32 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
     if (found) await load();
   };
 
-  // Another tab committed a change. The queue read ahead is dropped; a change to the card on
-  // screen (or the deck) reloads it with a word why; otherwise only the counts are refreshed,
-  // so an answer being read stays on screen.
+  // Another tab committed a change. The queue read ahead is dropped; a renamed or deleted
+  // deck is read again; a change to the card on screen reloads it with a word why; otherwise
+  // only the counts are refreshed, so an answer being read stays on screen. During a write
+  // of this tab's own, the queue is read again once it is done (see run).
+  const changedMeanwhile = useRef(false);
   useExternalChanges(session, (change) => {
     rest.current = undefined;
+    if (change.deckIds.includes(deckId)) storage.deck(deckId).then((found) => setDeck(found ?? null), () => {});
+    if (busy.current) {
+      changedMeanwhile.current = true;
+      return;
+    }
     const current = view.phase === 'question' || view.phase === 'answer' ? view.card : undefined;
-    if (change.deckIds.includes(deckId) || (current && change.cardIds.includes(current.id))) {
+    if (current && change.cardIds.includes(current.id)) {
       run(async () => {
-        const stored = current && (await storage.card(current.id));
+        const stored = await storage.card(current.id);
         await reload();
-        if (current && stored?.rev !== current.rev) setMessage({ text: 'This card was changed in another tab or window; it is shown as it is now.' });
+        if (stored?.rev !== current.rev) setMessage({ text: 'This card was changed in another tab or window; it is shown as it is now.' });
       }, 'the screen could not show the change');
     } else if (current) {
-      storage.queue(deckId, new Date(), settings).then((queue) => setView((shown) => ('counts' in shown ? { ...shown, counts: queue.counts } : shown)));
+      storage.queue(deckId, new Date(), settings).then(
+        (queue) => setView((shown) => ('counts' in shown ? { ...shown, counts: queue.counts } : shown)),
+        () => {},
+      );
     } else {
-      load();
+      load().catch(() => {});
     }
   });
 
@@ -177,7 +192,8 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       const usable = rest.current?.cardId === before.id && rest.current.day === day.number;
       const restOfQueue = usable ? rest.current!.snapshot().catch(() => undefined) : undefined;
       undo.push(await storage.answer(before, after, log));
-      const snapshot = await restOfQueue;
+      // A change from another tab during the write makes the read-ahead queue stale.
+      const snapshot = changedMeanwhile.current ? undefined : await restOfQueue;
       if (snapshot) show(nextInQueue(snapshotAfterAnswer(snapshot, before, after, answeredAt, day.end), answeredAt, settings, day.end));
       else await load();
       setMessage(leech ? { text: 'That card is a leech: it has lapsed 8 times, so it was tagged "leech" and suspended. Consider rewriting it.' } : undefined);
