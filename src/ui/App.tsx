@@ -56,6 +56,8 @@ export function App({ session }: { session: Session }) {
   useEffect(() => {
     const onHashChange = () => setHash(location.hash);
     addEventListener('hashchange', onHashChange);
+    // The address may have changed between the first render and this listener.
+    onHashChange();
     return () => removeEventListener('hashchange', onHashChange);
   }, []);
   return (
