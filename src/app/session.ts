@@ -72,11 +72,11 @@ const databaseMarker = 'kubecards:database-id';
  * `startAgain` accepts the loss and starts with the built-in decks.
  */
 export async function startSession(storage = new Storage(), startAgain = false): Promise<Session | 'data-lost'> {
-  const databaseId = await storage.databaseId();
+  const [databaseId, storedVersion] = await Promise.all([storage.databaseId(), storage.builtInVersion()]);
   if (!databaseId && !startAgain && localStorage.getItem(databaseMarker)) return 'data-lost';
   // The deck contents are only downloaded and parsed when this app version ships decks
   // the database has not seen yet (first start, or an update that changed a deck).
-  if ((await storage.builtInVersion()) !== builtInVersion) {
+  if (storedVersion !== builtInVersion) {
     const { default: decks } = await import('virtual:built-in-decks');
     await storage.syncBuiltInDecks(decks, builtInVersion, new Date());
   }

@@ -248,20 +248,37 @@ export class Storage {
    * Stores an answer: the card's scheduling fields and its log row, both or neither, and
    * only if the card is still the revision `before` the answer was computed from.
    */
-  async answer(before: CardRecord, after: CardRecord, log: AnswerLogRow): Promise<UndoStep> {
+  answer(before: CardRecord, after: CardRecord, log: AnswerLogRow): Promise<UndoStep> {
+    return this.changeCardWithLog('Answer', before, 'this answer was not saved', (stored) => {
+      // The leech tag joins the tags as stored, never a copy the screen read earlier.
+      const tags = after.tags.includes('leech') && !stored.tags.includes('leech') ? [...stored.tags, 'leech'] : stored.tags;
+      const answered: CardRecord = { ...stored, ...scheduleOf(after), queue: after.queue, tags };
+      if (!after.last_review) delete answered.last_review;
+      return { after: answered, log };
+    });
+  }
+
+  /**
+   * Changes one card's schedule and logs it, both or neither: `change` gives the card and its
+   * log row from the card as stored, which must still be the revision the screen acted on.
+   */
+  private async changeCardWithLog(
+    label: string,
+    card: CardRecord,
+    refused: string,
+    change: (stored: CardRecord) => { after: CardRecord; log: ReviewLogRow },
+  ): Promise<UndoStep> {
     const { db } = this;
     return this.commit(
       db.transaction('rw', [db.cards, db.reviewLog], async () => {
-        const stored = checkRevision(await db.cards.get(before.id), before.rev, 'this answer was not saved');
-        // The leech tag joins the tags as stored, never a copy the screen read earlier.
-        const tags = after.tags.includes('leech') && !stored.tags.includes('leech') ? [...stored.tags, 'leech'] : stored.tags;
-        const answered: CardRecord = { ...stored, ...scheduleOf(after), queue: after.queue, tags, rev: stored.rev + 1 };
-        if (!after.last_review) delete answered.last_review;
-        await db.cards.put(answered);
+        const stored = checkRevision(await db.cards.get(card.id), card.rev, refused);
+        const { after, log } = change(stored);
+        const rev = stored.rev + 1;
+        await db.cards.put({ ...after, rev });
         const logId = (await db.reviewLog.add(log)) as number;
-        return undoStep('Answer', { cards: [stored], addedLogIds: [logId], card: stored, revsAfter: { [stored.id]: answered.rev } });
+        return undoStep(label, { cards: [stored], addedLogIds: [logId], card: stored, revsAfter: { [card.id]: rev } });
       }),
-      () => ({ cardIds: [before.id] }),
+      () => ({ cardIds: [card.id] }),
     );
   }
 
@@ -282,10 +299,13 @@ export class Storage {
           const current = stored ? (stored.editedAt?.getTime() ?? 0) : 'absent';
           if (current !== after) throw new StaleRecordError(`This deck was changed in another tab or window, so ${refused}.`);
         }
-        for (const [id, rev] of Object.entries(step.revsAfter)) checkRevision(await db.cards.get(id), rev, refused);
+        // Every card the step touches, read once.
+        const ids = [...new Set([...Object.keys(step.revsAfter), ...step.cards.map((card) => card.id)])];
+        const current = new Map((await db.cards.bulkGet(ids)).flatMap((card) => (card ? [[card.id, card]] : [])));
+        for (const [id, rev] of Object.entries(step.revsAfter)) checkRevision(current.get(id), rev, refused);
         for (const card of step.cards) {
           // Cards the action deleted must still be gone (another tab may have made them again).
-          if (!(card.id in step.revsAfter) && (await db.cards.get(card.id))) {
+          if (!(card.id in step.revsAfter) && current.has(card.id)) {
             throw new StaleRecordError(`This card was made again in another tab or window, so ${refused}.`);
           }
         }
@@ -294,8 +314,7 @@ export class Storage {
             throw new StaleRecordError(`Cards were added to this deck in another tab or window, so ${refused}.`);
           }
         }
-        const highestRev = new Map((await db.cards.bulkGet(step.cards.map((card) => card.id))).flatMap((card) => (card ? [[card.id, card.rev]] : [])));
-        const restored = step.cards.map((card) => ({ ...card, rev: Math.max(card.rev, highestRev.get(card.id) ?? card.rev) + 1 }));
+        const restored = step.cards.map((card) => ({ ...card, rev: Math.max(card.rev, current.get(card.id)?.rev ?? card.rev) + 1 }));
         await db.reviewLog.bulkDelete(step.addedLogIds);
         await db.cards.bulkDelete(step.addedCardIds);
         await db.decks.bulkDelete(step.addedDeckIds);
@@ -352,18 +371,11 @@ export class Storage {
   }
 
   /** Anki's "Reset card": back to new, with a log row of its own so the log still replays to the card. */
-  async reset(card: CardRecord, now: Date): Promise<UndoStep> {
-    const { db } = this;
-    return this.commit(
-      db.transaction('rw', [db.cards, db.reviewLog], async () => {
-        const stored = checkRevision(await db.cards.get(card.id), card.rev, 'it was not reset');
-        const after = { ...resetCard(stored, now), rev: stored.rev + 1 };
-        await db.cards.put(after);
-        const logId = (await db.reviewLog.add(manualLogRow('reset', after, now))) as number;
-        return undoStep('Reset', { cards: [stored], addedLogIds: [logId], card: stored, revsAfter: { [card.id]: after.rev } });
-      }),
-      () => ({ cardIds: [card.id] }),
-    );
+  reset(card: CardRecord, now: Date): Promise<UndoStep> {
+    return this.changeCardWithLog('Reset', card, 'it was not reset', (stored) => {
+      const after = resetCard(stored, now);
+      return { after, log: manualLogRow('reset', after, now) };
+    });
   }
 
   /** Brings back cards buried on an earlier study day. */

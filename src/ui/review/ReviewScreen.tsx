@@ -66,7 +66,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   const { storage, undo } = session;
   // One object for the screen's life: the callbacks below depend on it.
   const settings = useMemo(() => session.settingsFor(deckId), [session, deckId]);
-  const scheduler = schedulerFor(session, deckId);
+  const scheduler = useMemo(() => schedulerFor(session, deckId), [session, deckId]);
   const [deck, setDeck] = useState<Deck | null>();
   const [view, setView] = useState<View>({ phase: 'loading' });
   const [message, setMessage] = useState<{ text: string; error?: boolean }>();
