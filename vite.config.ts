@@ -37,6 +37,14 @@ export default defineConfig({
         theme_color: '#fafafa',
         background_color: '#fafafa',
         categories: ['education'],
+        // Opening an Anki package or a backup with the installed app imports it (src/pwa/launchQueue.ts).
+        file_handlers: [
+          {
+            action: './#/data',
+            accept: { 'application/octet-stream': ['.apkg', '.colpkg'], 'application/zip': ['.zip'], 'text/plain': ['.txt', '.csv', '.tsv'] },
+          },
+        ],
+        launch_handler: { client_mode: 'focus-existing' },
         icons: [
           { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
@@ -44,7 +52,8 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png}'], // the plugin adds manifest.webmanifest itself
+        // SQLite's WASM too, so that importing works offline (the plugin adds manifest.webmanifest itself).
+        globPatterns: ['**/*.{js,css,html,svg,png,wasm}'],
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
         // Safe with prompt mode: it only takes control of pages no worker controls yet (the
@@ -58,5 +67,9 @@ export default defineConfig({
   },
   build: {
     target: 'es2022',
+  },
+  // The transfer worker loads its parts (SQLite, zstd, the importers) as modules of its own.
+  worker: {
+    format: 'es',
   },
 });

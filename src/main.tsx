@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { startSession, type Session } from './app/session.ts';
+import { listenForLaunchedFiles } from './pwa/launchQueue.ts';
 import { clearStaleChunkReload, recoverFromStaleChunks, reloadOnceForStaleChunk } from './pwa/staleChunk.ts';
 import { errorReason, isStorageFull } from './storage/errors.ts';
 import { Storage } from './storage/index.ts';
@@ -12,6 +13,7 @@ const DataLostScreen = lazy(() => import('./ui/DataLostScreen.tsx').then((module
 
 const root = document.getElementById('app')!;
 recoverFromStaleChunks();
+listenForLaunchedFiles();
 import('./domain/markdown.ts').catch(() => {}); // the review screen's parser, fetched while the database opens; a failure shows there
 preloadReviewScreen();
 const storage = new Storage();
@@ -20,6 +22,8 @@ function show(session: Session | 'data-lost') {
   root.textContent = ''; // the "Loading…" placeholder; Preact does not replace existing children
   render(session === 'data-lost' ? <DataLostScreen onStartAgain={startAgain} /> : <App session={session} />, root);
   clearStaleChunkReload();
+  // The daily backup into the user's folder, once the first screen is up; it never blocks study.
+  if (session !== 'data-lost') setTimeout(() => import('./app/backups.ts').then(({ dailyBackup }) => dailyBackup()).catch(() => {}), 3000);
 }
 
 /** After the data was lost: the built-in decks, from the home screen whatever the address said. */

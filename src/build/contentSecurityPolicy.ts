@@ -1,10 +1,12 @@
 import type { Plugin } from 'vite';
 
 // Everything comes from the app's own origin; nothing else may load or run. In a meta tag
-// (static hosting has no headers to set), so frame-ancestors cannot be used here.
+// (static hosting has no headers to set), so frame-ancestors cannot be used here. A meta tag
+// does not cover Web Workers: a host that can set headers should send this policy with every
+// response (README, Deploy). 'wasm-unsafe-eval' lets the import worker compile SQLite's WASM.
 export const contentSecurityPolicy = [
   "default-src 'none'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "font-src 'self'",

@@ -50,6 +50,19 @@ export function createScheduler(settings: StudySettings): FSRS {
   return scheduler.useStrategy(StrategyMode.SEED, GenSeedStrategyWithCardId('id'));
 }
 
+const schedulers = new Map<string, FSRS>();
+
+/** One scheduler per distinct set of settings, made once: a settings change gives a new one. */
+export function schedulerForSettings(settings: StudySettings): FSRS {
+  const key = JSON.stringify(settings);
+  let scheduler = schedulers.get(key);
+  if (!scheduler) {
+    scheduler = createScheduler(settings);
+    schedulers.set(key, scheduler);
+  }
+  return scheduler;
+}
+
 export function newSchedule(now: Date): Schedule {
   return createEmptyCard(now);
 }

@@ -18,10 +18,16 @@ export interface Deck {
   editedAt?: Date;
 }
 
-/** What a card says. Text fields are Markdown. */
+/**
+ * What a card says. Text fields are Markdown, except on 'html' cards: those are made from an
+ * imported note's template, hold untrusted HTML and are sanitised whenever they are shown.
+ */
 export interface CardContent {
-  /** A cloze card's back repeats its front with the deletion filled in, so it replaces the front. */
-  kind: 'basic' | 'cloze';
+  /**
+   * A cloze card's back repeats its front with the deletion filled in, so it replaces the
+   * front; so does an 'html' card's, which is its template's answer side.
+   */
+  kind: 'basic' | 'cloze' | 'html';
   front: string;
   back: string;
   source: string;
@@ -63,6 +69,36 @@ export interface CardRecord extends CardContent, Schedule {
   editedAt?: Date;
   /** A user's cloze note: its text, shared by the cards made from it (one per number). */
   cloze?: { noteId: string; text: string; number: number };
+  /** An 'html' card: the imported note it is made from, its note type (for the style sheet) and which template (or cloze number - 1). */
+  importedNote?: { id: string; noteTypeId: string; ord: number };
+}
+
+/** A note type of an imported note (Anki's "note type"): its fields, templates and style. */
+export interface NoteTypeRecord {
+  id: string;
+  name: string;
+  /** A cloze note type makes one card per cloze number from its one template. */
+  kind: 'standard' | 'cloze';
+  fields: string[];
+  templates: { name: string; front: string; back: string }[];
+  css: string;
+}
+
+/** An imported note: its fields (HTML) in the order of its note type's fields. */
+export interface NoteRecord {
+  id: string;
+  /** Anki's globally unique note id: importing a note again with the same guid updates it. */
+  guid: string;
+  noteTypeId: string;
+  fields: string[];
+}
+
+/** A media file an imported note refers to by name (an image's src, a [sound:…] tag). */
+export interface MediaRecord {
+  name: string;
+  /** MIME type, from the name's extension. */
+  type: string;
+  bytes: Uint8Array;
 }
 
 /** One answer, appended to the review log and never edited (undo deletes it). */
@@ -90,7 +126,8 @@ export interface AnswerLogRow {
  */
 export interface ManualLogRow {
   id?: number;
-  kind: 'reset' | 'reschedule';
+  /** 'import': the schedule a card had where it came from (an Anki package), as of `reviewedAt`. */
+  kind: 'reset' | 'reschedule' | 'import';
   cardId: string;
   deckId: string;
   reviewedAt: Date;

@@ -1,14 +1,17 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { withClozeSidesExpanded } from '../domain/cloze.ts';
-import type { CardRecord, Deck, DeckSettings, ReviewLogRow, StudySettings } from '../domain/types.ts';
+import type { CardRecord, Deck, DeckSettings, MediaRecord, NoteRecord, NoteTypeRecord, ReviewLogRow, StudySettings } from '../domain/types.ts';
 
 /** The global settings ('study') and each deck's own ('deck:<id>'). */
 export type SettingRow = { key: 'study'; value: StudySettings } | { key: `deck:${string}`; value: DeckSettings };
 
-export interface MetaRow {
-  key: 'builtInVersion' | 'databaseId';
-  value: string;
-}
+export type MetaRow =
+  | { key: 'builtInVersion' | 'databaseId'; value: string }
+  /** When the last backup file was made. */
+  | { key: 'lastBackupAt'; value: Date }
+  /** The folder daily backups go to (File System Access API), and how many of them to keep. */
+  | { key: 'backupFolder'; value: FileSystemDirectoryHandle }
+  | { key: 'backupsKept'; value: number };
 
 export type KubecardsDatabase = Dexie & {
   decks: EntityTable<Deck, 'id'>;
@@ -16,6 +19,9 @@ export type KubecardsDatabase = Dexie & {
   reviewLog: EntityTable<ReviewLogRow, 'id'>;
   settings: EntityTable<SettingRow, 'key'>;
   meta: EntityTable<MetaRow, 'key'>;
+  noteTypes: EntityTable<NoteTypeRecord, 'id'>;
+  notes: EntityTable<NoteRecord, 'id'>;
+  media: EntityTable<MediaRecord, 'name'>;
 };
 
 export function openDatabase(name: string): KubecardsDatabase {
@@ -58,5 +64,13 @@ export function openDatabase(name: string): KubecardsDatabase {
           Object.assign(card, { front, back });
         });
     });
+  // Imported notes, their note types and media. A log row is found by card and time, so that
+  // importing or restoring the same history again adds nothing twice.
+  db.version(5).stores({
+    noteTypes: 'id',
+    notes: 'id, &guid',
+    media: 'name',
+    reviewLog: '++id, cardId, [cardId+reviewedAt], [deckId+reviewedAt], [deckId+stateBefore+reviewedAt], reviewedAt',
+  });
   return db;
 }

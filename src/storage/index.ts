@@ -17,6 +17,8 @@ import {
   type CardRecord,
   type Deck,
   type DeckSettings,
+  type MediaRecord,
+  type NoteTypeRecord,
   type ReviewLogRow,
   type StudySettings,
 } from '../domain/types.ts';
@@ -73,6 +75,7 @@ export class Storage {
   private readonly db: KubecardsDatabase;
   private readonly writes = new Set<Promise<unknown>>();
   private readonly replacedListeners: (() => void)[] = [];
+  private replaced = false;
   private readonly changes: ChangeChannel;
 
   constructor(name = 'kubecards') {
@@ -83,6 +86,7 @@ export class Storage {
     this.db.on('versionchange', () => {
       this.db.close({ disableAutoOpen: true });
       this.changes.close(); // the newer tab's notices would only lead to reads that fail
+      this.replaced = true;
       for (const listener of this.replacedListeners) listener();
       return false;
     });
@@ -100,6 +104,8 @@ export class Storage {
 
   /** Called when another tab upgrades the database; this tab can no longer read or write. */
   onReplaced(listener: () => void): void {
+    // A screen that loads late still hears of a replacement that came first.
+    if (this.replaced) listener();
     this.replacedListeners.push(listener);
   }
 
@@ -133,7 +139,7 @@ export class Storage {
   }
 
   async builtInVersion(): Promise<string | undefined> {
-    return (await this.db.meta.get('builtInVersion'))?.value;
+    return (await this.db.meta.get('builtInVersion'))?.value as string | undefined;
   }
 
   /** Brings the built-in decks to `version`; see planBuiltInSync for what is kept. */
@@ -160,6 +166,16 @@ export class Storage {
 
   async card(id: string): Promise<CardRecord | undefined> {
     return this.db.cards.get(id);
+  }
+
+  /** A media file an imported card refers to by name. */
+  async mediaFile(name: string): Promise<MediaRecord | undefined> {
+    return this.db.media.get(name);
+  }
+
+  /** The note type an imported card was made with (its style sheet, for showing the card). */
+  async noteType(id: string): Promise<NoteTypeRecord | undefined> {
+    return this.db.noteTypes.get(id);
   }
 
   /** A card's whole log, answers and manual changes, in the order they were written. */
@@ -564,7 +580,7 @@ export class Storage {
   // database the browser lost and made anew from a first start (see startSession).
 
   async databaseId(): Promise<string | undefined> {
-    return (await this.db.meta.get('databaseId'))?.value;
+    return (await this.db.meta.get('databaseId'))?.value as string | undefined;
   }
 
   /** Gives the database the id `id` unless it has one already; returns the id it has. */
@@ -572,7 +588,7 @@ export class Storage {
     const { db } = this;
     return this.track(
       db.transaction('rw', db.meta, async () => {
-        const stored = (await db.meta.get('databaseId'))?.value;
+        const stored = (await db.meta.get('databaseId'))?.value as string | undefined;
         if (!stored) await db.meta.put({ key: 'databaseId', value: id });
         return stored ?? id;
       }),

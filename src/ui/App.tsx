@@ -1,6 +1,7 @@
+import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../app/session.ts';
-import { AppNotices } from './AppNotices.tsx';
+import { reloadOnceForStaleChunk } from '../pwa/staleChunk.ts';
 import { lazy } from './common/lazy.tsx';
 import { HomeScreen } from './home/HomeScreen.tsx';
 
@@ -14,6 +15,7 @@ const CardScreen = lazy(() => import('./browse/CardScreen.tsx').then((module) =>
 const CardEditor = lazy(() => import('./cards/CardEditor.tsx').then((module) => module.CardEditor));
 const DeckOptionsScreen = lazy(() => import('./settings/DeckOptionsScreen.tsx').then((module) => module.DeckOptionsScreen));
 const StatsScreen = lazy(() => import('./stats/StatsScreen.tsx').then((module) => module.StatsScreen));
+const DataScreen = lazy(() => import('./transfer/DataScreen.tsx').then((module) => module.DataScreen));
 const SettingsScreen = lazy(() => import('./settings/SettingsScreen.tsx').then((module) => module.SettingsScreen));
 
 function queryFromHash(hash: string): string {
@@ -40,6 +42,8 @@ function screenFor(hash: string, session: Session) {
       return <BrowseScreen session={session} initialQuery={queryFromHash(hash)} />;
     case 'stats':
       return <StatsScreen session={session} />;
+    case 'data':
+      return <DataScreen session={session} />;
     case 'card':
       return <CardScreen key={id} session={session} cardId={id} />;
     case 'add':
@@ -53,6 +57,13 @@ function screenFor(hash: string, session: Session) {
 
 export function App({ session }: { session: Session }) {
   const [hash, setHash] = useState(location.hash);
+  // The notices (and the service worker's registration with them) load right after the first
+  // screen, not as part of it; they show nothing until there is news.
+  const [notices, setNotices] = useState<{ view?: ComponentType<{ session: Session }> }>({});
+  useEffect(() => {
+    import('./AppNotices.tsx').then((module) => setNotices({ view: module.AppNotices }), reloadOnceForStaleChunk);
+  }, []);
+  const Notices = notices.view;
   useEffect(() => {
     const onHashChange = () => setHash(location.hash);
     addEventListener('hashchange', onHashChange);
@@ -63,7 +74,7 @@ export function App({ session }: { session: Session }) {
   return (
     <>
       {screenFor(hash, session)}
-      <AppNotices session={session} />
+      {Notices && <Notices session={session} />}
     </>
   );
 }

@@ -70,7 +70,7 @@ function unknownSchema(version: number): CollectionError {
   return new CollectionError(`This collection uses schema version ${version}, which this version of Kubecards cannot read. ${advice}`);
 }
 
-type Settings = Pick<AnkiCollection, 'rolloverHour' | 'noteTypes' | 'decks' | 'deckConfigs'>;
+type Settings = Pick<AnkiCollection, 'rolloverHour' | 'creationOffset' | 'noteTypes' | 'decks' | 'deckConfigs'>;
 
 // ---------------------------------------------------------------------------------------
 // SQL access: one query per table, every cell checked as it is read.
@@ -266,6 +266,7 @@ function readSchema11Settings(col: ColJson): Settings {
   const conf = jsonObject(parseJson(col, 'conf'), 'col.conf');
   return {
     rolloverHour: rolloverHour(conf['rollover']),
+    creationOffset: creationOffset(conf['creationOffset']),
     noteTypes: jsonEntries(col, 'models').map(([id, value, place]) => schema11NoteType(id, value, place)),
     decks: jsonEntries(col, 'decks').map(([id, value, place]) => schema11Deck(id, value, place)),
     deckConfigs: jsonEntries(col, 'dconf').map(([id, value, place]) => schema11DeckConfig(id, value, place)),
@@ -483,7 +484,7 @@ function readSchema18Settings(db: SqlDatabase): Settings {
     },
     'id',
   );
-  return { rolloverHour: schema18Rollover(db), noteTypes, decks, deckConfigs };
+  return { rolloverHour: rolloverHour(schema18Config(db, 'rollover')), creationOffset: creationOffset(schema18Config(db, 'creationOffset')), noteTypes, decks, deckConfigs };
 }
 
 function groupByNoteType<T>(rows: { noteTypeId: number; value: T }[]): Map<number, T[]> {
@@ -496,16 +497,22 @@ function groupByNoteType<T>(rows: { noteTypeId: number; value: T }[]): Map<numbe
   return groups;
 }
 
-function schema18Rollover(db: SqlDatabase): number {
-  const [row] = selectRows(db, 'SELECT "val" FROM "config" WHERE "KEY" = ?', ['rollover']);
+/** A config value (JSON) of a schema-18 collection; undefined when missing or unreadable, as Anki reads it. */
+function schema18Config(db: SqlDatabase, key: string): unknown {
+  const [row] = selectRows(db, 'SELECT "val" FROM "config" WHERE "KEY" = ?', [key]);
   const value = row?.[0];
-  if (value === undefined || value === null) return defaultRolloverHour;
+  if (value === undefined || value === null) return undefined;
   const text = value instanceof Uint8Array ? new TextDecoder().decode(value) : String(value);
   try {
-    return rolloverHour(JSON.parse(text));
+    return JSON.parse(text);
   } catch {
-    return defaultRolloverHour; // Anki reads an unreadable config value as missing
+    return undefined;
   }
+}
+
+/** The creator's UTC offset (minutes west), when the collection has a usable one. */
+function creationOffset(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 24 * 60 ? value : undefined;
 }
 
 /**

@@ -196,7 +196,7 @@ function collectionConfig(collection: AnkiCollection): Record<string, unknown> {
     rollover: collection.rolloverHour,
     // Minutes west of UTC at creation. With it Anki counts calendar days from crt's local date,
     // as Kubecards does; without it, 24-hour periods from crt in the zone of the day of import.
-    creationOffset: new Date(collection.created * 1000).getTimezoneOffset(),
+    creationOffset: collection.creationOffset ?? new Date(collection.created * 1000).getTimezoneOffset(),
     // A preset's desired retention or parameters only mean something with FSRS on.
     fsrs: collection.deckConfigs.some((config) => config.fsrsParams !== undefined || config.desiredRetention !== undefined),
     activeDecks: [defaultDeckId],

@@ -4,6 +4,7 @@ import type { Session } from '../../app/session.ts';
 import type { CardRecord } from '../../domain/types.ts';
 import { CardActions, runCardAction, type CardAction } from '../cards/CardActions.tsx';
 import { CardInfo } from '../cards/CardInfo.tsx';
+import { ImportedCardHtml } from '../common/CardHtml.tsx';
 import { Markdown } from '../common/Markdown.tsx';
 import { errorText, UndoButton } from '../common/UndoButton.tsx';
 import { useExternalChanges } from '../common/useExternalChanges.ts';
@@ -61,10 +62,13 @@ export function CardScreen({ session, cardId }: { session: Session; cardId: stri
           <article class="card" data-card-id={card.id}>
             {card.kind === 'basic' && <Markdown class="front" text={card.front} />}
             {card.kind === 'basic' && <hr />}
-            <Markdown class="back" text={card.back} />
-            <p class="source">
-              <span class="source-label">Source:</span> {card.source}
-            </p>
+            {card.kind === 'html' ? <ImportedCardHtml storage={session.storage} card={card} html={card.back} /> : <Markdown class="back" text={card.back} />}
+            {/* An imported card has a source only if the import gave it one. */}
+            {(card.kind !== 'html' || card.source) && (
+              <p class="source">
+                <span class="source-label">Source:</span> {card.source}
+              </p>
+            )}
           </article>
           <CardActions card={card} onAction={act} onInfo={() => document.getElementById('card-info')?.scrollIntoView()} />
           <div id="card-info">

@@ -9,7 +9,7 @@ import { isAnswer, type CardRecord, type ReviewLogRow } from '../../domain/types
 
 const stateNames: Record<State, string> = { [State.New]: 'New', [State.Learning]: 'Learning', [State.Review]: 'Review', [State.Relearning]: 'Relearning' };
 const ratingNames: Record<Grade, string> = { [Rating.Again]: 'Again', [Rating.Hard]: 'Hard', [Rating.Good]: 'Good', [Rating.Easy]: 'Easy' };
-const manualNames = { reset: 'Reset to new', reschedule: 'Rescheduled' };
+const manualNames = { reset: 'Reset to new', reschedule: 'Rescheduled', import: 'Imported' };
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Anki's card info: where the card stands in FSRS terms, and every answer given to it. */

@@ -52,6 +52,11 @@ export function HomeScreen({ session }: { session: Session }) {
             <path fill="currentColor" d="M10 4a6 6 0 0 1 4.8 9.6l5 5-1.4 1.4-5-5A6 6 0 1 1 10 4zm0 2a4 4 0 1 0 0 8 4 4 0 0 0 0-8z" />
           </svg>
         </a>
+        <a class="icon-button" href="#/data" aria-label="Import, export and backups">
+          <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+            <path fill="currentColor" d="M11 4h2v8.2l3.3-3.3 1.4 1.4L12 16l-5.7-5.7 1.4-1.4 3.3 3.3zM5 18h14v2H5z" />
+          </svg>
+        </a>
         <a class="icon-button" href="#/settings" aria-label="Settings">
           <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
             <path

@@ -15,6 +15,7 @@ import { StaleRecordError, type UndoStep } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
 import type { CardAction } from '../cards/CardActions.tsx';
 import { flagNames } from '../common/flags.ts';
+import { ImportedCardHtml } from '../common/CardHtml.tsx';
 import { lazy } from '../common/lazy.tsx';
 import { Markdown } from '../common/Markdown.tsx';
 import { NextDue } from '../common/NextDue.tsx';
@@ -306,15 +307,19 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       {card && (
         <article class="card" aria-live="polite" data-card-id={card.id}>
           {(card.flag ?? 0) > 0 && <p class={`flag-mark flag-${card.flag}`}>{flagNames[card.flag!]} flag</p>}
-          {view.phase === 'question' || card.kind === 'basic' ? <Markdown class="front" text={card.front} /> : null}
+          {card.kind === 'html' && <ImportedCardHtml key={card.id} storage={storage} card={card} html={view.phase === 'question' ? card.front : card.back} />}
+          {card.kind !== 'html' && (view.phase === 'question' || card.kind === 'basic') && <Markdown class="front" text={card.front} />}
           {view.phase === 'answer' && (
             <>
               {card.kind === 'basic' && <hr />}
-              <Markdown class="back" text={card.back} />
+              {card.kind !== 'html' && <Markdown class="back" text={card.back} />}
               {card.note && <Markdown class="note" text={card.note} />}
-              <p class="source">
-                <span class="source-label">Source:</span> {card.source}
-              </p>
+              {/* An imported card has a source only if the import gave it one. */}
+              {(card.kind !== 'html' || card.source) && (
+                <p class="source">
+                  <span class="source-label">Source:</span> {card.source}
+                </p>
+              )}
             </>
           )}
         </article>
