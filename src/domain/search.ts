@@ -72,7 +72,7 @@ function parseTerm(token: string): SearchTerm | string {
     }
     case 'flag': {
       const flag = Number(value);
-      return /^[0-4]$/.test(value) ? { kind: 'flag', flag } : `flag:${value} is not known: use flag:0 to flag:4`;
+      return /^[0-7]$/.test(value) ? { kind: 'flag', flag } : `flag:${value} is not known: use flag:0 to flag:7`;
     }
     default: {
       const prop = /^(ivl|due|reps|lapses)(<=|>=|<|>|=)(-?\d+(?:\.\d+)?)$/i.exec(value);

@@ -61,7 +61,7 @@ export interface CardRecord extends CardContent, Schedule {
   position: number;
   queue: Queue;
   origin: Origin;
-  /** Anki's flags 1-4 (red, orange, green, blue); 0 or absent: none. */
+  /** Anki's flags 1-7 (red, orange, green, blue, pink, turquoise, purple); 0 or absent: none. */
   flag?: number;
   /** Study day (studyDay().number) on which the card was buried; it comes back the next. */
   buriedOnDay?: number;

@@ -1,8 +1,6 @@
-import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../app/session.ts';
-import { reloadOnceForStaleChunk } from '../pwa/staleChunk.ts';
-import { lazy } from './common/lazy.tsx';
+import { lazy, useLazyComponent } from './common/lazy.tsx';
 import { HomeScreen } from './home/HomeScreen.tsx';
 
 // Only home is in the first screen's bundle; the rest loads when opened. The review screen,
@@ -10,6 +8,7 @@ import { HomeScreen } from './home/HomeScreen.tsx';
 const loadReviewScreen = () => import('./review/ReviewScreen.tsx').then((module) => module.ReviewScreen);
 const ReviewScreen = lazy(loadReviewScreen);
 export const preloadReviewScreen = (): void => void loadReviewScreen().catch(() => {});
+const loadNotices = () => import('./AppNotices.tsx').then((module) => module.AppNotices);
 const BrowseScreen = lazy(() => import('./browse/BrowseScreen.tsx').then((module) => module.BrowseScreen));
 const CardScreen = lazy(() => import('./browse/CardScreen.tsx').then((module) => module.CardScreen));
 const CardEditor = lazy(() => import('./cards/CardEditor.tsx').then((module) => module.CardEditor));
@@ -59,11 +58,7 @@ export function App({ session }: { session: Session }) {
   const [hash, setHash] = useState(location.hash);
   // The notices (and the service worker's registration with them) load right after the first
   // screen, not as part of it; they show nothing until there is news.
-  const [notices, setNotices] = useState<{ view?: ComponentType<{ session: Session }> }>({});
-  useEffect(() => {
-    import('./AppNotices.tsx').then((module) => setNotices({ view: module.AppNotices }), reloadOnceForStaleChunk);
-  }, []);
-  const Notices = notices.view;
+  const Notices = useLazyComponent(loadNotices);
   useEffect(() => {
     const onHashChange = () => setHash(location.hash);
     addEventListener('hashchange', onHashChange);

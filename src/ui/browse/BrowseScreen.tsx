@@ -7,6 +7,7 @@ import { cardMatcher, parseSearch } from '../../domain/search.ts';
 import { studyDay } from '../../domain/studyDay.ts';
 import { Queue, type CardRecord } from '../../domain/types.ts';
 import { flagNames } from '../common/flags.ts';
+import { htmlToSortText } from '../../domain/anki/schema11.ts';
 import { errorText } from '../common/UndoButton.tsx';
 import { useExternalChanges } from '../common/useExternalChanges.ts';
 
@@ -22,8 +23,9 @@ const sorts = {
 } as const;
 type SortKey = keyof typeof sorts;
 
-/** The first line of the front, without Markdown marks, for a one-line row. */
+/** The first line of the front, without Markdown marks (an imported card's: its text without HTML), for a one-line row. */
 function summary(card: CardRecord): string {
+  if (card.kind === 'html') return htmlToSortText(card.front).slice(0, 300);
   return withoutClozeMarks(card.front.split('\n').find((line) => line.trim() && !line.startsWith('```'))?.replace(/[*_`]/g, '') ?? '');
 }
 

@@ -12,7 +12,8 @@ function editHref(card: CardRecord): string {
   return `#/edit/${encodeURIComponent(card.id)}${from}`;
 }
 
-export type CardAction = 'bury' | 'suspend' | 'unsuspend' | 'reset' | `flag${0 | 1 | 2 | 3 | 4}`;
+export type FlagNumber = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+export type CardAction = 'bury' | 'suspend' | 'unsuspend' | 'reset' | `flag${FlagNumber}`;
 
 /** Runs a card action through storage; the step goes on the undo stack. */
 export async function runCardAction(session: Session, card: CardRecord, action: CardAction): Promise<UndoStep | undefined> {
@@ -30,7 +31,7 @@ export async function runCardAction(session: Session, card: CardRecord, action: 
   return step;
 }
 
-/** The card actions as buttons, with Anki's keys noted: bury -, suspend @, flags Ctrl+1-4, edit e, info i. */
+/** The card actions as buttons, with Anki's keys noted: bury -, suspend @, flags Ctrl+1-7, edit e, info i. */
 export function CardActions({ card, onAction, onInfo }: { card: CardRecord; onAction(action: CardAction): void; onInfo(): void }) {
   const suspended = card.queue === Queue.Suspended;
   return (
@@ -59,7 +60,7 @@ export function CardActions({ card, onAction, onInfo }: { card: CardRecord; onAc
             class={`flag flag-${flag}`}
             aria-pressed={(card.flag ?? 0) === flag}
             aria-keyshortcuts={flag ? `Control+${flag}` : undefined}
-            onClick={() => onAction(`flag${flag as 0 | 1 | 2 | 3 | 4}`)}
+            onClick={() => onAction(`flag${flag as FlagNumber}`)}
           >
             {name}
           </button>

@@ -98,6 +98,20 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
 
   if (card === null) return <main class="screen">This card does not exist.</main>;
   const targetDeck = card?.deckId ?? deckId!;
+  if (card?.kind === 'html') {
+    // Its text is made from an Anki note's fields and templates, which this editor does not edit.
+    return (
+      <main class="screen editor">
+        <p>
+          This card was imported from Anki, and its notes cannot be edited here yet. Edit the note in Anki and import the package again: the note is
+          updated and your reviews are kept.
+        </p>
+        <a class="button" href={`#/deck/${encodeURIComponent(targetDeck)}`}>
+          Back to the deck
+        </a>
+      </main>
+    );
+  }
   // Where the editor was opened from (the card screen says so in the address), never
   // history.back(): a tab opened on the editor has nothing to go back to.
   const fromCardScreen = cardId !== undefined && new URLSearchParams(location.hash.split('?')[1] ?? '').get('from') === 'card';

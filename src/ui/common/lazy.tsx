@@ -28,3 +28,15 @@ export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): C
     return Component ? <Component {...props} /> : <main class="screen" aria-busy="true" />;
   };
 }
+
+/**
+ * A part of a screen that loads after the screen, with no placeholder: undefined until its
+ * code is there (for parts that show nothing until they have news).
+ */
+export function useLazyComponent<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> | undefined {
+  const [component, setComponent] = useState<{ current?: ComponentType<P> }>({});
+  useEffect(() => {
+    load().then((current) => setComponent({ current }), reloadOnceForStaleChunk);
+  }, []);
+  return component.current;
+}

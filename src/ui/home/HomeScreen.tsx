@@ -6,10 +6,13 @@ import type { DeckSummary } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
 import { NextDue } from '../common/NextDue.tsx';
 import { QueueCounts } from '../common/QueueCounts.tsx';
+import { useLazyComponent } from '../common/lazy.tsx';
 import { errorText, UndoButton } from '../common/UndoButton.tsx';
 import { useExternalChanges } from '../common/useExternalChanges.ts';
 import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
 import { TodayPanel } from './TodayPanel.tsx';
+
+const loadBackupReminder = () => import('./BackupReminder.tsx').then((module) => module.BackupReminder);
 
 export function HomeScreen({ session }: { session: Session }) {
   const [summaries, setSummaries] = useState<DeckSummary[]>();
@@ -38,6 +41,7 @@ export function HomeScreen({ session }: { session: Session }) {
   };
   useEffect(load, [load]);
   useExternalChanges(session, load);
+  const BackupReminder = useLazyComponent(loadBackupReminder);
 
   const dueNow = summaries?.some(({ queue }) => queue.card);
   const nextDueAt = summaries && !dueNow ? earliestDate(summaries.map(({ queue }) => queue.nextDueAt)) : undefined;
@@ -78,6 +82,7 @@ export function HomeScreen({ session }: { session: Session }) {
           remaining={summaries.reduce((sum, { queue }) => sum + queue.counts.newCards + queue.counts.learning + queue.counts.reviews, 0)}
         />
       )}
+      {BackupReminder && <BackupReminder />}
       {summaries && !dueNow && (
         <section class="done-today" aria-live="polite">
           <h2>Done for today</h2>

@@ -13,7 +13,7 @@ import { requestPersistence } from '../../pwa/requestPersistence.ts';
 import { writeErrorMessage } from '../../storage/errors.ts';
 import { StaleRecordError, type UndoStep } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
-import type { CardAction } from '../cards/CardActions.tsx';
+import type { CardAction, FlagNumber } from '../cards/CardActions.tsx';
 import { flagNames } from '../common/flags.ts';
 import { ImportedCardHtml } from '../common/CardHtml.tsx';
 import { lazy } from '../common/lazy.tsx';
@@ -228,7 +228,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
     }, 'the card was not changed');
 
   // Anki's keys: Space/Enter show the answer, then Space/Enter = Good, 1-4 grade, U or
-  // Ctrl+Z undo, - bury, @ suspend, Ctrl+1-4 flag, e edit, i card info.
+  // Ctrl+Z undo, - bury, @ suspend, Ctrl+1-7 flag, e edit, i card info.
   const keyHandler = useRef<(event: KeyboardEvent) => void>(() => {});
   keyHandler.current = (event) => {
     if (event.altKey || event.metaKey || event.repeat) return;
@@ -240,10 +240,11 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
     if (confirmKey && target?.closest('button, a')) return;
     const current = view.phase === 'question' || view.phase === 'answer' ? view.card : undefined;
     const digit = ['1', '2', '3', '4'].includes(event.key) ? (Number(event.key) as 1 | 2 | 3 | 4) : undefined;
+    const flagKey = /^[1-7]$/.test(event.key) ? (Number(event.key) as FlagNumber) : undefined;
     let handled = true;
     if ((event.key === 'z' && event.ctrlKey) || (event.key.toLowerCase() === 'u' && !event.ctrlKey)) undoLast();
     // Ctrl+digit sets that flag, or clears it when the card already has it (as in Anki).
-    else if (event.ctrlKey && current && digit) act(`flag${digit === current.flag ? 0 : digit}`);
+    else if (event.ctrlKey && current && flagKey) act(`flag${flagKey === current.flag ? 0 : flagKey}`);
     else if (event.ctrlKey) handled = false;
     else if (view.phase === 'question' && confirmKey) showAnswer();
     else if (view.phase === 'answer' && confirmKey) answer(Rating.Good);
