@@ -19,7 +19,7 @@ const cards: CardRecord[] = [
   makeCard('netpol', { deckId: 'security', front: 'What does a NetworkPolicy need?', tags: ['networkpolicy'], state: State.Review, queue: Queue.Review, scheduled_days: 5, due: new Date(now.getTime() - day), flag: 2 }),
   makeCard('commit', { deckId: 'history', front: 'First commit?', tags: ['history'], state: State.Learning, queue: Queue.Learning, due: new Date(now.getTime() + 60_000) }),
   makeCard('fresh', { deckId: 'history', front: 'Which SIG came first?', tags: [] }),
-  makeCard('buried', { deckId: 'history', front: 'Buried one', state: State.Review, queue: Queue.Buried, scheduled_days: 3 }),
+  makeCard('buried', { deckId: 'history', front: 'Buried one', state: State.Review, queue: Queue.Buried, scheduled_days: 3, flag: 7 }),
 ];
 
 function find(query: string): string[] {
@@ -43,6 +43,7 @@ describe('browser search', () => {
     ['is:suspended', ['rbac']],
     ['is:buried', ['buried']],
     ['flag:2', ['netpol']],
+    ['flag:7', ['buried']],
     ['prop:ivl>10', ['rbac']],
     ['prop:ivl>=5', ['rbac', 'netpol']],
     ['prop:lapses=8', ['rbac']],
@@ -74,7 +75,7 @@ describe('browser search', () => {
 
   it.each([
     ['is:soon', /is:soon is not known/],
-    ['flag:9', /flag:9 is not known/],
+    ['flag:9', /flag:9 is not known: use flag:0 to flag:7/],
     ['prop:ease>2', /prop:ease>2 is not understood/],
     ['deck:', /deck: needs a deck name/],
     [`deck:${'*'.repeat(maxQueryLength)}`, /The search is too long: 505 characters, at most 500/],
