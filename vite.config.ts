@@ -45,6 +45,13 @@ export default defineConfig({
           },
         ],
         launch_handler: { client_mode: 'focus-existing' },
+        // Android: "Share" a package or backup to the installed app (public/sw/share-target.js).
+        share_target: {
+          action: './share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { files: [{ name: 'file', accept: ['.apkg', '.colpkg', '.zip', '.txt', '.csv', '.tsv', 'application/zip', 'application/octet-stream', 'text/plain', 'text/csv'] }] },
+        },
         icons: [
           { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
@@ -54,6 +61,7 @@ export default defineConfig({
       workbox: {
         // SQLite's WASM too, so that importing works offline (the plugin adds manifest.webmanifest itself).
         globPatterns: ['**/*.{js,css,html,svg,png,wasm}'],
+        importScripts: ['sw/share-target.js'],
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
         // Safe with prompt mode: it only takes control of pages no worker controls yet (the
