@@ -1,7 +1,6 @@
-// Files opened with the installed app arrive two ways: through the Launch Handler API (the
-// manifest's file_handlers: an .apkg double-clicked on a desktop), or shared to it on Android
-// (share_target: the service worker keeps the file in a cache, public/sw/share-target.js).
-// The data screen imports them.
+// Files opened with the installed app (the manifest's file_handlers: an .apkg double-clicked
+// on a desktop) arrive through the Launch Handler API, which must be listened to from the
+// start; the data screen takes the file (src/pwa/sharedFile.ts).
 
 interface LaunchParams {
   files: { getFile(): Promise<File> }[];
@@ -24,17 +23,9 @@ export function listenForLaunchedFiles(): void {
   });
 }
 
-const sharedCache = 'kubecards-shared-file';
-
-/** The file the app was opened with or shared, once; undefined when there is none. */
-export async function takeLaunchedFile(): Promise<File | undefined> {
+/** The file the app was launched with, once. */
+export function takeLaunchHandle(): LaunchParams['files'][number] | undefined {
   const handle = launched;
   launched = undefined;
-  if (handle) return handle.getFile();
-  if (!location.hash.includes('shared') || typeof caches === 'undefined') return undefined;
-  const cache = await caches.open(sharedCache);
-  const shared = await cache.match('shared-file');
-  if (!shared) return undefined;
-  await cache.delete('shared-file');
-  return new File([await shared.blob()], decodeURIComponent(shared.headers.get('X-File-Name') ?? 'shared file'));
+  return handle;
 }

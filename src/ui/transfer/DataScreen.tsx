@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import { startTransfer, type TransferOutcome, type TransferTask } from '../../app/transfer.ts';
 import type { Deck } from '../../domain/types.ts';
-import { takeLaunchedFile } from '../../pwa/launchQueue.ts';
+import { takeLaunchedFile } from '../../pwa/sharedFile.ts';
 import type { ImportSummary, TextFilePreview, TransferJob } from '../../worker/protocol.ts';
 import { BackupPanel } from './BackupPanel.tsx';
 import { TextMapping } from './TextMapping.tsx';
