@@ -165,8 +165,13 @@ export function inLogOrder<T extends ReviewLogRow>(rows: T[]): T[] {
  * import, backup and sync stand on. Undefined for a card with no log.
  */
 export function replaySchedule(scheduler: FSRS, cardId: string, log: ReviewLogRow[]): Schedule | undefined {
+  const ordered = inLogOrder(log);
+  // A manual row sets the whole schedule, so the replay starts at the last one: an imported
+  // card's years of answers are not scheduled again one by one.
+  let start = ordered.length - 1;
+  while (start > 0 && isAnswer(ordered[start])) start--;
   let schedule: Schedule | undefined;
-  for (const row of inLogOrder(log)) {
+  for (const row of ordered.slice(Math.max(0, start))) {
     if (!isAnswer(row)) schedule = scheduleOf(row.schedule);
     else schedule = previewOutcomes(scheduler, { ...(schedule ?? newSchedule(row.reviewedAt)), id: cardId } as CardRecord, row.reviewedAt)[row.rating].schedule;
   }
