@@ -1,7 +1,8 @@
 // How records that come in (an Anki package, a text file, a backup) join what is stored. The
 // review log is the truth: rows are united (a row already stored, found by card, time and
-// kind, is never added twice) and every touched card gets the schedule its united log
-// replays to. Nothing is ever deleted, so merging the same records twice changes nothing.
+// kind, is never added twice). A card whose united log is one side's log takes that side's
+// schedule; one whose two sides each bring rows gets the schedule the united log replays to.
+// Nothing is ever deleted, so merging the same records twice changes nothing.
 import type { FSRS } from 'ts-fsrs';
 import { inLogOrder, replaySchedule, scheduleOf } from '../scheduler.ts';
 import {
@@ -14,6 +15,7 @@ import {
   type NoteRecord,
   type NoteTypeRecord,
   type ReviewLogRow,
+  type Schedule,
   type StudySettings,
 } from '../types.ts';
 
@@ -62,14 +64,8 @@ export interface MergeCounts {
   media: number;
 }
 
-export interface MergePlan {
-  decks: Deck[];
-  noteTypes: NoteTypeRecord[];
-  notes: NoteRecord[];
-  cards: CardRecord[];
-  log: ReviewLogRow[];
-  media: MediaRecord[];
-  settings?: TransferRecords['settings'];
+/** The rows to write: those that come in and differ from what is stored, and what happened. */
+export interface MergePlan extends TransferRecords {
   counts: MergeCounts;
   skipped: { item: string; reason: string }[];
 }
@@ -157,6 +153,7 @@ export function planMerge(incoming: TransferRecords, stored: StoredState, schedu
   const log: ReviewLogRow[] = [];
   const newRowsOf = new Map<string, ReviewLogRow[]>();
   const incomingCardIds = new Set(incoming.cards.map((card) => card.id));
+  const incomingKeys = new Set(incoming.log.map(logRowKey));
   for (const row of inLogOrder(incoming.log)) {
     const key = logRowKey(row);
     if (known.has(key)) {
@@ -185,6 +182,7 @@ export function planMerge(incoming: TransferRecords, stored: StoredState, schedu
       skipped.push({ item: `card ${card.id}`, reason: 'its deck is neither in the file nor stored' });
       continue;
     }
+    const fileAddsRows = (newRowsOf.get(card.id)?.length ?? 0) > 0;
     let base: CardRecord;
     if (mode === 'restore' || !before) {
       base = { ...card, deckId, rev: before?.rev ?? 0 };
@@ -195,17 +193,22 @@ export function planMerge(incoming: TransferRecords, stored: StoredState, schedu
     } else {
       // The package's schedule for the card is newer than the stored one when its log
       // brought rows not stored yet: then its flag and suspension come with it.
-      const packageIsNewer = (newRowsOf.get(card.id)?.length ?? 0) > 0;
       base = {
         ...before,
         ...contentOf(card),
         tags: before.tags.includes('leech') && !card.tags.includes('leech') ? [...card.tags, 'leech'] : card.tags,
-        ...(packageIsNewer ? { queue: card.queue, flag: card.flag, buriedOnDay: card.buriedOnDay } : {}),
+        ...(fileAddsRows ? { queue: card.queue, flag: card.flag, buriedOnDay: card.buriedOnDay } : {}),
       };
     }
-    const replayed = replaySchedule(schedulerFor(deckId), card.id, logs.get(card.id) ?? []);
-    // A card with no log keeps the schedule it has (the file's, when restoring).
-    const schedule = replayed ?? scheduleOf(mode === 'restore' || !before ? card : before);
+    const storeAddsRows = (stored.logs.get(card.id) ?? []).some((row) => !incomingKeys.has(logRowKey(row)));
+    // A side whose log is already the united log holds the card's schedule as it was made,
+    // under the settings of the time; replaying it under today's settings (a retention changed
+    // since, with no reschedule) would move the card. Only two histories joined need the replay.
+    let schedule: Schedule;
+    if (storeAddsRows && (fileAddsRows || !before)) schedule = replaySchedule(schedulerFor(deckId), card.id, logs.get(card.id)!)!;
+    else if (fileAddsRows) schedule = scheduleOf(card);
+    else if (storeAddsRows) schedule = scheduleOf(before!);
+    else schedule = scheduleOf(mode === 'restore' || !before ? card : before);
     delete base.last_review;
     const next: CardRecord = { ...base, ...schedule, queue: held.includes(base.queue) ? base.queue : queueForState(schedule.state) };
     if (before && same({ ...next, rev: 0 }, { ...before, rev: 0 })) continue;
