@@ -13,14 +13,28 @@ declare global {
 }
 
 let launched: LaunchParams['files'][number] | undefined;
+let whileOpen: (() => void) | undefined;
 
-/** Called at start: a launch with a file opens the data screen, which takes the file. */
+/**
+ * Called at start: a launch with a file opens the data screen, which takes the file. The
+ * manifest's launch_handler is focus-existing, so a file can also arrive while the data screen
+ * is open; then the screen is told.
+ */
 export function listenForLaunchedFiles(): void {
   window.launchQueue?.setConsumer((params) => {
     if (params.files.length === 0) return;
     launched = params.files[0];
-    location.hash = '#/data';
+    if (whileOpen) whileOpen();
+    else location.hash = '#/data';
   });
+}
+
+/** The open data screen's `take` is called for each file launched; returns what stops it. */
+export function whenFileLaunched(take: () => void): () => void {
+  whileOpen = take;
+  return () => {
+    if (whileOpen === take) whileOpen = undefined;
+  };
 }
 
 /** The file the app was launched with, once. */

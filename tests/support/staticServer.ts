@@ -1,6 +1,8 @@
 // A static file server for built apps, as a plain host would serve them: gzip for text,
 // revalidation on every request. Its folder can be swapped while it runs (to publish a new
-// version under the same URL), and it can serve under a sub-path such as /kubecards/.
+// version under the same URL), and it can serve under a sub-path such as /kubecards/. A test
+// can have it send headers a host may set (the app's CSP on every response, as README asks of
+// hosts that can) and serve files of its own beside the build.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +17,8 @@ const types: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  // WebAssembly compiles while it downloads only with this type.
+  '.wasm': 'application/wasm',
 };
 
 export interface StaticServer {
@@ -23,29 +27,40 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(folder: string, basePath = '/'): Promise<StaticServer> {
+export interface ServeOptions {
+  /** Sent with every response (404s too), after the server's own. */
+  headers?: Record<string, string>;
+  /** Files served beside the folder's, by path under the base path ('probe.js'); they win over the folder's. */
+  extraFiles?: Record<string, string | Uint8Array>;
+}
+
+export async function serveStatic(folder: string, basePath = '/', options: ServeOptions = {}): Promise<StaticServer> {
   let root = folder;
+  const { headers = {}, extraFiles = {} } = options;
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     if (!path.startsWith(basePath)) {
-      response.writeHead(404).end();
+      response.writeHead(404, headers).end();
       return;
     }
     const relative = normalize(path.slice(basePath.length) || 'index.html').replace(/^(\.\.[/\\])+/, '');
+    const extra = Object.hasOwn(extraFiles, relative) ? extraFiles[relative] : undefined;
     const file = join(root, relative);
-    if (!existsSync(file) || !statSync(file).isFile()) {
-      response.writeHead(404).end();
+    if (extra === undefined && (!existsSync(file) || !statSync(file).isFile())) {
+      response.writeHead(404, headers).end();
       return;
     }
     const type = types[extname(file)] ?? 'application/octet-stream';
     const gzip = !type.startsWith('image/png') && /\bgzip\b/.test(String(request.headers['accept-encoding']));
-    const body = gzip ? gzipSync(readFileSync(file)) : readFileSync(file);
+    const content = extra === undefined ? readFileSync(file) : Buffer.from(extra);
+    const body = gzip ? gzipSync(content) : content;
     // Revalidate everything, as static hosts commonly do for HTML and sw.js.
     response.writeHead(200, {
       'Content-Type': type,
       'Cache-Control': 'no-cache',
       'Content-Length': body.length,
       ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
+      ...headers,
     });
     response.end(body);
   });

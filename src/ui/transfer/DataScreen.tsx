@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import { startTransfer, type TransferOutcome, type TransferTask } from '../../app/transfer.ts';
 import type { Deck } from '../../domain/types.ts';
+import { whenFileLaunched } from '../../pwa/launchQueue.ts';
 import { takeLaunchedFile } from '../../pwa/sharedFile.ts';
 import type { ImportSummary, TextFilePreview, TransferJob } from '../../worker/protocol.ts';
 import { BackupPanel } from './BackupPanel.tsx';
@@ -31,7 +32,9 @@ export function DataScreen({ session }: { session: Session }) {
 
   useEffect(() => {
     session.storage.decks().then(setDecks, () => {});
-    takeLaunchedFile().then((file) => file && importFile(file), () => {});
+    const take = () => void takeLaunchedFile().then((file) => file && importFile(file), () => {});
+    take();
+    return whenFileLaunched(take);
   }, [session]);
 
   /** Runs a job in the worker, showing its progress; resolves with its outcome. */
@@ -40,14 +43,19 @@ export function DataScreen({ session }: { session: Session }) {
     setMessage(undefined);
     const task = startTransfer(job, (phase, done, total) => setRunning((shown) => shown && { ...shown, phase, done, total }));
     setRunning({ title, phase: 'Starting', done: 0, total: 1, task });
-    return task.outcome.then((outcome) => {
-      setRunning(undefined);
-      if (outcome.type === 'failed') setMessage({ text: `${title} failed: ${outcome.message}`, error: true });
-      if (outcome.type === 'cancelled') setMessage({ text: `${title} was cancelled; nothing was changed.` });
+    return task.outcome.then(async (outcome) => {
       if (outcome.type === 'imported') {
+        // A restore brings the backup's settings: every screen studies with them from now on
+        // (kept as they were if they cannot be read).
+        [session.settings, session.deckSettings] = await Promise.all([session.storage.settings(), session.storage.deckSettings()]).catch(
+          () => [session.settings, session.deckSettings] as const,
+        );
         setSummary(outcome.summary);
         session.storage.decks().then(setDecks, () => {});
       }
+      setRunning(undefined);
+      if (outcome.type === 'failed') setMessage({ text: `${title} failed: ${outcome.message}`, error: true });
+      if (outcome.type === 'cancelled') setMessage({ text: `${title} was cancelled; nothing was changed.` });
       if (outcome.type === 'file') {
         download(outcome.blob, outcome.name);
         setMessage({ text: outcome.summary ?? `Saved ${outcome.name}.` });

@@ -64,26 +64,29 @@ export function TextMapping({
       </section>
       <section aria-labelledby="preview-title">
         <h2 id="preview-title">First rows</h2>
-        <table class="mapping-table">
-          <thead>
-            <tr>
-              {preview.columnNames.map((name, column) => (
-                <th key={column} scope="col">
-                  {name}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {preview.rows.map((row, index) => (
-              <tr key={index}>
-                {row.map((cell, column) => (
-                  <td key={column}>{cell}</td>
+        {/* Scrolls sideways on its own when the rows are wide; focusable, so that keys scroll it too. */}
+        <div class="mapping-table" tabIndex={0} role="region" aria-labelledby="preview-title">
+          <table>
+            <thead>
+              <tr>
+                {preview.columnNames.map((name, column) => (
+                  <th key={column} scope="col">
+                    {name}
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {preview.rows.map((row, index) => (
+                <tr key={index}>
+                  {row.map((cell, column) => (
+                    <td key={column}>{cell}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
       <div class="button-row">
         <button type="button" class="primary" disabled={fields[0] === undefined || !deckTitle.trim()} onClick={() => onImport({ fields, tags, deckTitle: deckTitle.trim() })}>
