@@ -15,6 +15,8 @@ import { buildApp } from '../tests/support/buildApp.ts';
 import { chromiumPath, launchWithFreshProfile } from '../tests/support/chromium.ts';
 import { serveStatic } from '../tests/support/staticServer.ts';
 import { benchDeckId } from '../tests/support/collection.ts';
+import { importPackage, importRuns, settleMs, timeAppImport, timeFloorImport, type ImportRun } from './importSpeed.ts';
+import type { FloorResult } from './pages/importFloorWorker.ts';
 import type { SeedResult } from './pages/seed.ts';
 
 const startRuns = 7;
@@ -215,6 +217,52 @@ function fileRows(files: FileSize[]): string[] {
   return files.map((file) => `| \`${file.file}\` | ${kb(file.bytes)} | ${kb(file.gzipBytes)} |`);
 }
 
+/** Imports of one generated package, alternating the floor, the phone profile and an unthrottled CPU, each in a fresh profile. */
+async function importSpeed(appUrl: string, folder: string) {
+  const started = performance.now();
+  const file = await importPackage(new Date(), folder);
+  const generateMs = performance.now() - started;
+  const floor: Awaited<ReturnType<typeof timeFloorImport>>[] = [];
+  const phone: ImportRun[] = [];
+  const unthrottled: ImportRun[] = [];
+  for (let run = 0; run < importRuns; run++) {
+    floor.push(await timeFloorImport(appUrl, file, cpuSlowdown));
+    phone.push(await timeAppImport(appUrl, file, true, cpuSlowdown));
+    unthrottled.push(await timeAppImport(appUrl, file, false, cpuSlowdown));
+  }
+  return { file: { bytes: file.bytes, notes: file.notes, cards: file.cards, revlog: file.revlog, generateMs }, floor, phone, unthrottled };
+}
+
+function importLines({ file, floor, phone, unthrottled }: Awaited<ReturnType<typeof importSpeed>>): string[] {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
+  /** The run with the median time, whose phases and memory the table shows. */
+  const typical = (runs: ImportRun[]) => [...runs].sort((a, b) => a.doneMs - b.doneMs)[Math.floor(runs.length / 2)];
+  const row = (label: string, runs: ImportRun[]) => {
+    const times = runs.map((run) => run.doneMs);
+    const tasks = runs.flatMap((run) => run.longTasks.map((task) => task.duration));
+    const peak = (pick: (run: ImportRun) => number | undefined) => mb(Math.max(...runs.map((run) => pick(run) ?? 0)));
+    return `| ${label} | ${seconds(median(times))} | ${seconds(Math.min(...times))} – ${seconds(Math.max(...times))} | ${tasks.length ? ms(Math.max(...tasks)) : 'none'} | ${tasks.length} | ${peak((run) => run.memory.pageHeap)} | ${peak((run) => run.memory.workerHeap)} + ${peak((run) => run.memory.workerBuffers)} | ${peak((run) => run.memory.rendererPeakRss)} |`;
+  };
+  const floorTimes = floor.map((run) => run.doneMs);
+  const floorSteps = floor.map((run) => run.result.steps);
+  const phases = (run: ImportRun) =>
+    run.phases.map((phase, index) => `${phase.phase} ${seconds((run.phases[index + 1]?.at ?? run.doneMs) - phase.at)}`).join(', ');
+  const step = (name: keyof FloorResult['steps']) => `${name} ${ms(median(floorSteps.map((steps) => steps[name])))}`;
+  return [
+    `**Import**: a generated anki21b package (${mb(file.bytes)}: ${file.notes.toLocaleString('en')} notes, ${file.cards.toLocaleString('en')} cards, ${file.revlog.toLocaleString('en')} review rows) set on the Data screen's file input in a fresh profile (the app installed, its service worker active), from the input's change event to the summary in the DOM (in-page clock), median of ${importRuns} runs. Long tasks: the main thread's (PerformanceObserver 'longtask') from the change event until ${settleMs / 1000} s after the summary. Memory: the largest JS heap in use seen polling every 50 ms over CDP (Runtime.getHeapUsage), the worker's with its ArrayBuffers (file, SQLite's WASM memory), and the renderer process's peak RSS (VmHWM). Phone: CPU slowed ${cpuSlowdown}× by CDP, which slows the page's main thread only: Chromium refuses Emulation.setCPUThrottlingRate for workers, so the worker's work runs at this machine's full speed. Floor: the same file through a bare worker that reads it, unzips it (fflate), decompresses the collection (fzstd), reads every row of notes, cards and revlog with sql.js and stores them unchanged in IndexedDB in one transaction: what any importer with these libraries pays.`,
+    '',
+    '| | median | fastest – slowest | longest main-thread task | tasks over 50 ms | page JS heap | worker JS heap + buffers | renderer peak RSS |',
+    '|---|---|---|---|---|---|---|---|',
+    `| floor (read, unzip, zstd, SQLite rows, IndexedDB write) | ${seconds(median(floorTimes))} | ${seconds(Math.min(...floorTimes))} – ${seconds(Math.max(...floorTimes))} | | | | | |`,
+    row(`app, phone profile`, phone),
+    `| ratio app, phone / floor | ${(median(phone.map((run) => run.doneMs)) / median(floorTimes)).toFixed(2)} | | | | | | |`,
+    row('app, CPU not slowed', unthrottled),
+    '',
+    `Goal (issue 11): under 10 s on the phone profile with no main-thread task over 50 ms: ${median(phone.map((run) => run.doneMs)) < 10_000 && phone.every((run) => run.longTasks.length === 0) ? 'met' : 'missed'}. Where the time goes (median run, phone profile; phases as the progress bar shows them): ${phases(typical(phone))}. Floor steps (median): ${(['read', 'unzip', 'zstd', 'sqlite', 'write'] as const).map(step).join(', ')}. Summary: ${typical(phone).summary.cards} cards, ${typical(phone).summary.reviews}.`,
+  ];
+}
+
 async function main() {
   const began = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'kubecards-bench-'));
@@ -229,7 +277,8 @@ async function main() {
     base: '/__bench__/',
     logLevel: 'error',
     oxc: jsx,
-    build: { outDir: join(appDir, '__bench__'), emptyOutDir: true, rolldownOptions: { input: 'bench/pages/seed.html' } },
+    worker: { format: 'es' },
+    build: { outDir: join(appDir, '__bench__'), emptyOutDir: true, rolldownOptions: { input: ['bench/pages/seed.html', 'bench/pages/importFloor.html'] } },
   });
   const appServer = await serveStatic(appDir);
   const floorServer = await serveStatic(floorDir);
@@ -254,6 +303,8 @@ async function main() {
     console.log(`answering at ${size} cards…`);
     bySize.push(await answerLatency(appServer.url, size, size === 20_000 || sizes.length === 1));
   }
+  console.log('importing an Anki package…');
+  const imported = await importSpeed(appServer.url, work);
   await appServer.close();
   await floorServer.close();
   rmSync(work, { recursive: true, force: true });
@@ -300,6 +351,8 @@ async function main() {
     ...markdown,
     '',
     `**Memory**: JS heap in use after ${heap.answers.length} answers at ${heap.size.toLocaleString('en')} cards, after a forced garbage collection (DevTools Runtime.getHeapUsage): ${((heap.heapBytes ?? 0) / 1024 / 1024).toFixed(1)} MB.`,
+    '',
+    ...importLines(imported),
   ];
   const table = lines.join('\n');
   console.log(`\n${table}\n`);
@@ -312,6 +365,7 @@ async function main() {
     floorKeys,
     markdown,
     bySize: bySize.map(({ size, seed, answers, heapBytes }) => ({ size, seed, answers, heapBytes })),
+    import: imported,
   };
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync('bench/results/latest.md', `# Benchmark results\n\n${table}\n`);

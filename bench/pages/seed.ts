@@ -45,13 +45,16 @@ async function seed(size: number): Promise<SeedResult> {
   }
   const writeMs: number[] = [];
   const scheduler = createScheduler(defaultSettings);
+  let current = state.card!;
   for (let run = 0; run < 30; run++) {
     const at = new Date();
-    const { card, log: row } = applyAnswer(scheduler, state.card!, Rating.Good, at, 3000);
+    const { card, log: row } = applyAnswer(scheduler, current, Rating.Good, at, 3000);
     const before = performance.now();
-    const step = await storage.answer(state.card!, card, row);
+    const step = await storage.answer(current, card, row);
     writeMs.push(performance.now() - before);
     await storage.undo(step);
+    // Undo gives the card a new revision: the next answer must start from the stored card.
+    current = (await storage.card(current.id))!;
   }
   storage.close();
   return { cards: cards.length, logRows: log.length, generateMs, seedWriteMs, queueMs, writeMs, counts: state.counts };

@@ -156,8 +156,10 @@ export function planMerge(incoming: TransferRecords, stored: StoredState, schedu
   const incomingKeys = new Set(incoming.log.map(logRowKey));
   for (const row of inLogOrder(incoming.log)) {
     const key = logRowKey(row);
+    // An import row only records where a schedule came from: the summary counts the history.
+    const counted = row.kind !== 'import';
     if (known.has(key)) {
-      counts.reviewRowsKnown++;
+      if (counted) counts.reviewRowsKnown++;
       continue;
     }
     if (!incomingCardIds.has(row.cardId) && !stored.cards.has(row.cardId)) {
@@ -168,8 +170,8 @@ export function planMerge(incoming: TransferRecords, stored: StoredState, schedu
     log.push(row);
     pushTo(logs, row.cardId, row);
     pushTo(newRowsOf, row.cardId, row);
+    if (counted) counts.reviewRows++;
   }
-  counts.reviewRows = log.length;
 
   const cards: CardRecord[] = [];
   const positions = new Map(stored.nextPositions);
