@@ -30,7 +30,7 @@ export class TransferStorage {
   }
 
   async studySettings(): Promise<StudySettings> {
-    return settingsFromRows(await this.db.settings.toArray()).study;
+    return { ...defaultSettings, ...settingsFromRows(await this.db.settings.toArray()).study };
   }
 
   /** Aborts the merge being written, if any: then nothing of it is stored. */
@@ -79,7 +79,8 @@ export class TransferStorage {
       };
       const settings = incoming.settings ?? settingsFromRows(settingRows);
       const deckSettings = new Map(settings.decks);
-      const plan = planMerge(incoming, stored, (deckId) => schedulerForSettings(effectiveSettings(settings.study, deckSettings.get(deckId))), mode);
+      const study = { ...defaultSettings, ...settings.study };
+      const plan = planMerge(incoming, stored, (deckId) => schedulerForSettings(effectiveSettings(study, deckSettings.get(deckId))), mode);
       beforeWrite(plan);
       await db.decks.bulkPut(plan.decks);
       await db.noteTypes.bulkPut(plan.noteTypes);
@@ -88,7 +89,7 @@ export class TransferStorage {
       await db.cards.bulkPut(plan.cards);
       await db.reviewLog.bulkAdd(plan.log.map(({ id: _id, ...row }) => row as ReviewLogRow));
       if (plan.settings) {
-        await db.settings.put({ key: 'study', value: plan.settings.study });
+        if (plan.settings.study) await db.settings.put({ key: 'study', value: plan.settings.study });
         await db.settings.bulkPut(plan.settings.decks.map(([deckId, value]) => ({ key: `deck:${deckId}` as const, value })));
       }
       return plan;
@@ -140,10 +141,11 @@ function mediaNamesIn(texts: string[]): string[] {
   return [...names];
 }
 
-function settingsFromRows(rows: { key: string; value: unknown }[]): { study: StudySettings; decks: [string, DeckSettings][] } {
+/** The settings as stored: no global ones while they are the defaults (never saved). */
+function settingsFromRows(rows: { key: string; value: unknown }[]): NonNullable<TransferRecords['settings']> {
   const study = rows.find((row) => row.key === 'study')?.value as StudySettings | undefined;
   return {
-    study: { ...defaultSettings, ...study },
+    ...(study ? { study } : {}),
     decks: rows.filter((row) => row.key.startsWith('deck:')).map((row) => [row.key.slice('deck:'.length), row.value as DeckSettings]),
   };
 }

@@ -169,6 +169,8 @@ export function readRecordsDocument(text: string, mediaBytes: (entry: string) =>
   const settings = document.settings as TransferRecords['settings'];
   if (settings !== undefined) {
     record(settings, 'settings', {});
+    const studyChecks = { dayStartHour: isNumber, newCardsPerDay: isNumber, reviewsPerDay: isNumber, desiredRetention: isNumber, maximumIntervalDays: isNumber, learningSteps: isStrings, relearningSteps: isStrings };
+    if (settings.study !== undefined) record(settings.study, 'settings.study', studyChecks);
     list(settings.decks, 'settings.decks', (item, path) => (Array.isArray(item) && typeof item[0] === 'string') || fail(path, 'is not a deck setting'));
   }
   return {

@@ -28,8 +28,8 @@ export interface TransferRecords {
   /** Without ids: they are given when stored. */
   log: ReviewLogRow[];
   media: MediaRecord[];
-  /** Only in backups: the global settings and each deck's own. */
-  settings?: { study: StudySettings; decks: [string, DeckSettings][] };
+  /** Only in backups: the global settings (absent while they are the defaults) and each deck's own. */
+  settings?: { study?: StudySettings; decks: [string, DeckSettings][] };
 }
 
 /** What is stored of the records that come in, read in the same transaction as the write. */
