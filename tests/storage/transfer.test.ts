@@ -177,7 +177,7 @@ describe('the real Anki fixtures', () => {
     const job: TransferJob = { type: 'import-text', file: fixtureFile('text-2fields.txt'), mapping: { fields: [0, 1], deckTitle: 'Japanese' } };
     const { summary } = await run(name, job, now);
     expect(summary!.counts).toEqual({ ...zeroCounts, decks: 1, notesAdded: 7, cardsAdded: 7 });
-    expect(summary!.skipped.map((item) => item.item).sort()).toEqual(['line 10', 'line 6', 'line 7', 'line 8']);
+    expect(summary!.skipped.map((item) => item.item).sort()).toEqual(['line 10', 'line 6', 'line 7 (imported)', 'line 8 (imported)']);
     const stored = await dump(name);
     expect(stored.decks.map((deck) => deck.title)).toEqual(['Japanese']);
     expect(stored.notes.map((note) => note.fields).sort()).toEqual(

@@ -81,6 +81,7 @@ export function recordsFromTextFile(
       log: [],
       media: [],
     },
-    skipped: [...skipped, ...warnings].map(({ line, reason }) => ({ item: `line ${line}`, reason })),
+    // Lines that came in changed are listed too, and say so.
+    skipped: [...skipped.map(({ line, reason }) => ({ item: `line ${line}`, reason })), ...warnings.map(({ line, reason }) => ({ item: `line ${line} (imported)`, reason }))],
   };
 }

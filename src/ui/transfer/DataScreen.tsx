@@ -198,7 +198,7 @@ function ImportSummaryView({ summary }: { summary: ImportSummary }) {
       </dl>
       {skipped.length > 0 && (
         <details>
-          <summary data-testid="summary-skipped">{skipped.length.toLocaleString('en')} items skipped</summary>
+          <summary data-testid="summary-skipped">{skipped.length.toLocaleString('en')} items skipped or changed</summary>
           <ul>
             {skipped.slice(0, 200).map((item, index) => (
               <li key={index}>
