@@ -1,5 +1,7 @@
 // Opens the production build in Debian's Chromium with a fresh profile and a phone-sized
 // viewport, recording requests that leave the origin and console errors.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, inject } from 'vitest';
 import { launchWithFreshProfile } from '../support/chromium.ts';
@@ -106,4 +108,18 @@ export function phoneForEachTest(options: PhoneOptions = {}): () => PhoneBrowser
     await phone.close();
   });
   return () => phone;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it is. */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const { violations } = await axe.run();
+    return violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  });
 }

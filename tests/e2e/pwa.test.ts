@@ -1,14 +1,10 @@
 // The installable, offline-first app: service worker, manifest, updates, old tabs, CSP.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../support/buildApp.ts';
-import { cspViolations, openPhone, waitForServiceWorkerControl, type PhoneBrowser, type PhoneOptions } from './browser.ts';
+import { cspViolations, openPhone, seriousAxeViolations, waitForServiceWorkerControl, type PhoneBrowser, type PhoneOptions } from './browser.ts';
 import { answerGood, currentCardId, openDeck, reviewLog } from './reviewActions.ts';
 import { serveStatic, type StaticServer } from '../support/staticServer.ts';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let phone: PhoneBrowser | undefined;
 const servers: StaticServer[] = [];
@@ -209,16 +205,6 @@ describe('storage that lasts', () => {
   });
 });
 
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const { violations } = await axe.run();
-    return violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-  });
-}
 
 describe('accessibility', () => {
   it.each(['light', 'dark'] as const)('has no serious or critical axe violations on home, review, settings, statistics and browse (%s)', async (colorScheme) => {

@@ -1,7 +1,6 @@
 // Anki packages and text files come in through the data screen, parsed in the transfer worker:
 // what the summary says, what IndexedDB then holds, and that the cards show.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import type { AnkiCard, AnkiCollection } from '../../src/domain/anki/model.ts';
 import { defaultSettings, type CardRecord, type Deck, type MediaRecord, type NoteRecord, type ReviewLogRow } from '../../src/domain/types.ts';
 import { generateAnkiCollection, generateAnkiPackage, hostileFields } from '../support/ankiFixtures.ts';
 import { truncated, zipBomb } from '../support/ankiZip.ts';
-import { cspViolations, phoneForEachTest, waitForServiceWorkerControl } from './browser.ts';
+import { cspViolations, phoneForEachTest, seriousAxeViolations, waitForServiceWorkerControl } from './browser.ts';
 import { openDeck } from './reviewActions.ts';
 import { chooseFile, downloadFrom, importSummary, importTextFile, importThroughUi, openDataScreen, snapshot, type Snapshot } from './transferActions.ts';
 
@@ -317,19 +316,7 @@ describe('offline', () => {
 });
 
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** As in pwa.test.ts: axe's serious and critical findings on the page as it is. */
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const { violations } = await axe.run();
-    return violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-  });
-}
 
 /**
  * Taps Cancel on the data screen (a click from the page) as soon as the progress bar's text
