@@ -15,8 +15,7 @@ import { StaleRecordError, type UndoStep } from '../../storage/index.ts';
 import { deckHref } from '../App.tsx';
 import type { CardAction, FlagNumber } from '../cards/CardActions.tsx';
 import { flagNames } from '../common/flags.ts';
-import { ImportedCardHtml } from '../common/CardHtml.tsx';
-import { lazy } from '../common/lazy.tsx';
+import { lazy, useLazyComponent } from '../common/lazy.tsx';
 import { Markdown } from '../common/Markdown.tsx';
 import { NextDue } from '../common/NextDue.tsx';
 import { QueueCounts } from '../common/QueueCounts.tsx';
@@ -28,6 +27,8 @@ import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
 const CardInfoSheet = lazy(() => import('./ReviewSheets.tsx').then((module) => module.CardInfoSheet));
 const CardActionsSheet = lazy(() => import('./ReviewSheets.tsx').then((module) => module.CardActionsSheet));
 const DeckMenu = lazy(() => import('./DeckMenu.tsx').then((module) => module.DeckMenu));
+// Imported cards' HTML view, fetched once the screen is up: most decks never need it.
+const loadImportedCardHtml = () => import('../common/CardHtml.tsx').then((module) => module.ImportedCardHtml);
 
 type View =
   | { phase: 'loading' }
@@ -72,6 +73,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   const [view, setView] = useState<View>({ phase: 'loading' });
   const [message, setMessage] = useState<{ text: string; error?: boolean }>();
   const [panel, setPanel] = useState<'actions' | 'info' | 'deck'>();
+  const ImportedCardHtml = useLazyComponent(loadImportedCardHtml);
   // One write at a time: a double tap or a held key must not act twice.
   const busy = useRef(false);
   // The rest of the queue, read while a card is on screen, so that answering waits for
@@ -308,7 +310,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       {card && (
         <article class="card" aria-live="polite" data-card-id={card.id}>
           {(card.flag ?? 0) > 0 && <p class={`flag-mark flag-${card.flag}`}>{flagNames[card.flag!]} flag</p>}
-          {card.kind === 'html' && <ImportedCardHtml key={card.id} storage={storage} card={card} html={view.phase === 'question' ? card.front : card.back} />}
+          {card.kind === 'html' && ImportedCardHtml && <ImportedCardHtml key={card.id} storage={storage} card={card} html={view.phase === 'question' ? card.front : card.back} />}
           {card.kind !== 'html' && (view.phase === 'question' || card.kind === 'basic') && <Markdown class="front" text={card.front} />}
           {view.phase === 'answer' && (
             <>
