@@ -9,6 +9,7 @@ import { writeSchema11Collection } from '../../src/domain/anki/schema11.ts';
 import { writeSchema18Collection } from './ankiSchema18.ts';
 import { buildAnkiZip } from './ankiZip.ts';
 import { seededRandom } from './collection.ts';
+import { ankiCard } from './ankiCard.ts';
 
 export interface GeneratedPackageOptions {
   /** Basic notes (plus a few Cloze and "Basic (and reversed card)" notes when notes >= 10). */
@@ -157,7 +158,7 @@ export function generateAnkiCollection(options: GeneratedPackageOptions, schema:
   }
 
   function makeCard(id: number, noteId: number, deckId: number, ord: number, newPosition: number, role: Role): AnkiCard {
-    const card: AnkiCard = { id, noteId, deckId, ord, mod: crt + daySeconds, type: 0, queue: 0, due: newPosition, interval: 0, factor: 0, reps: 0, lapses: 0, left: 0, originalDue: 0, originalDeckId: 0, flags: 0, data: '' };
+    const card: AnkiCard = ankiCard({ id, noteId, deckId, ord, mod: crt + daySeconds, due: newPosition });
     if (role === 'new' || role === 'suspendedNew' || role === 'siblingBuried') {
       if (role === 'suspendedNew') card.queue = -1;
       if (role === 'siblingBuried') card.queue = -2;

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { CollectionError, readAnkiCollection } from '../../src/domain/anki/collection.ts';
 import type { AnkiCard, AnkiCollection, AnkiNote, AnkiRevlog } from '../../src/domain/anki/model.ts';
 import { writeSchema18Collection } from '../support/ankiSchema18.ts';
+import { ankiCard } from '../support/ankiCard.ts';
 
 const SQL = await initSqlJs();
 const fixtures = '../shared/fixtures/anki/';
@@ -117,26 +118,8 @@ function generatedCollection(): AnkiCollection {
     { id: 1_700_100_000_003, guid: 'k0l1m2n3o4', noteTypeId: vocabulary, mod: created + 30, tags: ['日本語'], fields: ['犬', 'いぬ', '<img src="dog.png">'] },
   ];
   // One card in each queue: new, learning, review, day learning, preview, suspended, buried (sibling and manual).
-  const card = (index: number, fields: Partial<AnkiCard>): AnkiCard => ({
-    id: 1_700_200_000_000 + index,
-    noteId: notes[index % 3]!.id,
-    deckId: 1,
-    ord: 0,
-    mod: created + 100 + index,
-    type: 2,
-    queue: 2,
-    due: 30,
-    interval: 12,
-    factor: 2500,
-    reps: 5,
-    lapses: 0,
-    left: 0,
-    originalDue: 0,
-    originalDeckId: 0,
-    flags: 0,
-    data: '',
-    ...fields,
-  });
+  const card = (index: number, fields: Partial<AnkiCard>): AnkiCard =>
+    ankiCard({ id: 1_700_200_000_000 + index, noteId: notes[index % 3]!.id, mod: created + 100 + index, type: 2, queue: 2, due: 30, interval: 12, factor: 2500, reps: 5, ...fields });
   const cards = [
     card(0, { type: 0, queue: 0, due: 7, interval: 0, factor: 0, reps: 0 }),
     card(1, { type: 1, queue: 1, due: created + 40 * day + 600, interval: 0, left: 1002, reps: 1 }),

@@ -14,6 +14,7 @@ import {
 import { createScheduler, replaySchedule } from '../../src/domain/scheduler.ts';
 import { studyDay } from '../../src/domain/studyDay.ts';
 import { defaultSettings, isAnswer, Queue, type AnswerLogRow, type CardRecord, type ReviewLogRow } from '../../src/domain/types.ts';
+import { ankiCard as makeAnkiCard } from '../support/ankiCard.ts';
 
 const originalZone = process.env.TZ;
 const ids = { cardId: 'anki-guid/0', deckId: 'deck-1' };
@@ -23,26 +24,7 @@ const dayMs = 86_400_000;
 const calendarDays = (from: [number, number, number], to: [number, number, number]): number => (Date.UTC(...to) - Date.UTC(...from)) / dayMs;
 
 function ankiCard(columns: Partial<AnkiCard>): AnkiCard {
-  return {
-    id: ankiCardId,
-    noteId: 1,
-    deckId: 1,
-    ord: 0,
-    mod: 0,
-    type: 0,
-    queue: 0,
-    due: 1,
-    interval: 0,
-    factor: 0,
-    reps: 0,
-    lapses: 0,
-    left: 0,
-    originalDue: 0,
-    originalDeckId: 0,
-    flags: 0,
-    data: '',
-    ...columns,
-  };
+  return makeAnkiCard({ id: ankiCardId, ...columns });
 }
 
 function entry(at: Date, ease: number, type: number, interval: number, factor = 2500, time = 4000): AnkiRevlog {

@@ -6,6 +6,7 @@ import { readAnkiCollection } from '../../src/domain/anki/collection.ts';
 import type { AnkiCollection, AnkiMediaFile } from '../../src/domain/anki/model.ts';
 import { AnkiWriteError, fieldChecksum, htmlToSortText, sha1, writeSchema11Collection } from '../../src/domain/anki/schema11.ts';
 import { writeLegacyPackage } from '../../src/domain/anki/writePackage.ts';
+import { ankiCard } from '../support/ankiCard.ts';
 
 const SQL = await initSqlJs();
 
@@ -25,26 +26,8 @@ const filteredDeckId = 1_705_000_000_102;
 const ckaPresetId = 1_705_000_000_200;
 
 function card(id: number, noteId: number, ord: number, changes: Partial<AnkiCollection['cards'][number]>): AnkiCollection['cards'][number] {
-  return {
-    id,
-    noteId,
-    deckId: childDeckId,
-    ord,
-    mod: created + 10 * day,
-    type: 2,
-    queue: 2,
-    due: 30,
-    interval: 12,
-    factor: 2500,
-    reps: 5,
-    lapses: 0,
-    left: 0,
-    originalDue: 0,
-    originalDeckId: 0,
-    flags: 0,
-    data: '{"s":12.3456,"d":5.123,"dr":0.9,"lrt":1706000000}',
-    ...changes,
-  };
+  const data = '{"s":12.3456,"d":5.123,"dr":0.9,"lrt":1706000000}';
+  return ankiCard({ id, noteId, deckId: childDeckId, ord, mod: created + 10 * day, type: 2, queue: 2, due: 30, interval: 12, factor: 2500, reps: 5, data, ...changes });
 }
 
 /** A collection with every part Anki's importer reads: two kinds of note type, nested and filtered decks, an FSRS preset, cards in each queue and their history. */
