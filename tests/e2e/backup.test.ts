@@ -7,7 +7,7 @@ import { backupDocument } from '../../src/domain/transfer/backup.ts';
 import { backupFilePattern } from '../../src/domain/transfer/backupName.ts';
 import type { CardRecord, ReviewLogRow } from '../../src/domain/types.ts';
 import { generateAnkiPackage, imageName } from '../support/ankiFixtures.ts';
-import { openPhone, phoneForEachTest, readStore, type PhoneBrowser } from './browser.ts';
+import { deleteAppDatabase, openPhone, phoneForEachTest, readStore, type PhoneBrowser } from './browser.ts';
 import { answerGood, openDeck } from './reviewActions.ts';
 import { downloadFrom, importSummary, openDataScreen, snapshot, transferStores, type Snapshot } from './transferActions.ts';
 
@@ -95,14 +95,7 @@ describe('export, backup and restore', () => {
     expectSameRecords(portable(await snapshot(other.page)), portable(original));
 
     // The browser deletes the database: the app says so and restores the backup from there.
-    await page.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
-          const request = indexedDB.deleteDatabase('kubecards');
-          request.onsuccess = resolve;
-          request.onerror = () => reject(request.error);
-        }),
-    );
+    await deleteAppDatabase(page);
     await page.goto(`${baseUrl}#/`);
     await page.reload();
     await page.getByRole('heading', { name: 'Your data on this device is gone' }).waitFor();

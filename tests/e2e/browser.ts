@@ -123,3 +123,15 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
       .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
   });
 }
+
+/** Deletes the app's database from the page, as a browser does when it finds it damaged. */
+export async function deleteAppDatabase(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const request = indexedDB.deleteDatabase('kubecards');
+        request.onsuccess = resolve;
+        request.onerror = () => reject(request.error);
+      }),
+  );
+}

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { CardRecord } from '../../src/domain/types.ts';
 import { launchWithFreshProfile } from '../support/chromium.ts';
-import { openPhone, readStore, waitForServiceWorkerControl } from './browser.ts';
+import { deleteAppDatabase, openPhone, readStore, waitForServiceWorkerControl } from './browser.ts';
 import { answerGood, currentCardId, openDeck, reviewLog } from './reviewActions.ts';
 
 const storageFull = /^Your device storage is full|: your device storage is full/;
@@ -163,14 +163,7 @@ describe('storage full or failing', () => {
 
     // What Chromium may do after writes failed on a full disk (see above): the database is
     // deleted, the rest of the site's data is kept.
-    await page.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
-          const request = indexedDB.deleteDatabase('kubecards');
-          request.onsuccess = resolve;
-          request.onerror = () => reject(request.error);
-        }),
-    );
+    await deleteAppDatabase(page);
     for (let load = 0; load < 2; load++) {
       await page.reload();
       await lostHeading.waitFor();

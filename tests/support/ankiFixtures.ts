@@ -52,7 +52,14 @@ const homeDecks = [deckIds.storage, deckIds.networking, deckIds.default];
 const daySeconds = 86_400;
 /** Days of history the intervals of one card may span; crt lies a month before that. */
 const historyDays = 240;
-const fsrsParams = [0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542];
+/** FSRS-6 parameters an optimised preset might hold. */
+export const fsrsParams = [0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542];
+
+/** The templates of Anki's stock "Basic (and reversed card)". */
+export const reversedTemplates = [
+  { name: 'Card 1', front: '{{Front}}', back: '{{FrontSide}}<hr id=answer>{{Back}}' },
+  { name: 'Card 2', front: '{{Back}}', back: '{{FrontSide}}<hr id=answer>{{Front}}' },
+];
 
 const noteTypes: AnkiNoteType[] = [
   { id: noteTypeIds.basic, name: 'Basic', kind: 'standard', fields: ['Front', 'Back'], templates: [{ name: 'Card 1', front: '{{Front}}', back: '{{FrontSide}}<hr id=answer>{{Back}}' }], css: '.card { font-family: arial; }' },
@@ -61,10 +68,7 @@ const noteTypes: AnkiNoteType[] = [
     name: 'Basic (and reversed card)',
     kind: 'standard',
     fields: ['Front', 'Back'],
-    templates: [
-      { name: 'Card 1', front: '{{Front}}', back: '{{FrontSide}}<hr id=answer>{{Back}}' },
-      { name: 'Card 2', front: '{{Back}}', back: '{{FrontSide}}<hr id=answer>{{Front}}' },
-    ],
+    templates: reversedTemplates,
     css: '.card { font-family: arial; }',
   },
   { id: noteTypeIds.cloze, name: 'Cloze', kind: 'cloze', fields: ['Text', 'Back Extra'], templates: [{ name: 'Cloze', front: '{{cloze:Text}}', back: '{{cloze:Text}}<br>{{Back Extra}}' }], css: '.cloze { font-weight: bold; }' },

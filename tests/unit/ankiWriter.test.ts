@@ -7,16 +7,13 @@ import type { AnkiCollection, AnkiMediaFile } from '../../src/domain/anki/model.
 import { AnkiWriteError, fieldChecksum, htmlToSortText, sha1, writeSchema11Collection } from '../../src/domain/anki/schema11.ts';
 import { writeLegacyPackage } from '../../src/domain/anki/writePackage.ts';
 import { ankiCard } from '../support/ankiCard.ts';
+import { fsrsParams, reversedTemplates } from '../support/ankiFixtures.ts';
 
 const SQL = await initSqlJs();
 
 // 2024-01-15 04:00 UTC, and reviews in the days after it.
 const created = 1_705_291_200;
 const day = 86_400;
-const fsrsParams = [
-  0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425,
-  0.0912, 0.0658, 0.1542,
-];
 
 const basicId = 1_705_000_000_001;
 const clozeId = 1_705_000_000_002;
@@ -42,10 +39,7 @@ function sampleCollection(): AnkiCollection {
         name: 'Basic (and reversed card)',
         kind: 'standard',
         fields: ['Front', 'Back'],
-        templates: [
-          { name: 'Card 1', front: '{{Front}}', back: '{{FrontSide}}<hr id=answer>{{Back}}' },
-          { name: 'Card 2', front: '{{Back}}', back: '{{FrontSide}}<hr id=answer>{{Front}}' },
-        ],
+        templates: reversedTemplates,
         css: '.card { font-size: 20px; }',
       },
       {
