@@ -2,11 +2,13 @@
 // revalidation on every request. Its folder can be swapped while it runs (to publish a new
 // version under the same URL), and it can serve under a sub-path such as /kubecards/. A test
 // can have it send headers a host may set (the app's CSP on every response, as README asks of
-// hosts that can) and serve files of its own beside the build.
+// hosts that can) and serve files of its own beside the build. It can also pass a path prefix
+// through to another server, as the reverse proxy in front of the app and CouchDB does.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { pipeline } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 
 const types: Record<string, string> = {
@@ -32,12 +34,61 @@ export interface ServeOptions {
   headers?: Record<string, string>;
   /** Files served beside the folder's, by path under the base path ('probe.js'); they win over the folder's. */
   extraFiles?: Record<string, string | Uint8Array>;
+  /**
+   * Requests under prefix ('/db/', ending in '/') go to target() ('http://127.0.0.1:5985') with the
+   * prefix cut down to '/', and its answers come back as they are (no gzip, no `headers`).
+   * target is asked on every request, so the server behind it may move.
+   */
+  proxy?: { prefix: string; target: () => string };
+}
+
+// Streams both ways, so that long-polled _changes feeds flow as they would through nginx. An
+// upstream that cannot be reached is a 502, as from a real proxy; one that breaks off mid-answer
+// breaks off the client's connection too.
+function forward(request: IncomingMessage, response: ServerResponse, target: URL, path: string, agent: Agent) {
+  const upstreamRequest = httpRequest({
+    hostname: target.hostname,
+    port: target.port,
+    path,
+    method: request.method,
+    headers: { ...request.headers, host: target.host },
+    agent,
+  });
+  upstreamRequest.on('response', (upstreamResponse) => {
+    response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.statusMessage, upstreamResponse.headers);
+    pipeline(upstreamResponse, response, (error) => {
+      if (error) response.destroy();
+    });
+  });
+  upstreamRequest.on('error', (error) => {
+    if (response.destroyed) return;
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    response.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`Bad gateway: ${error.message}\n`);
+  });
+  // A client that goes away (or a close()) ends the upstream request, long polls included.
+  response.on('close', () => {
+    if (!response.writableFinished) upstreamRequest.destroy();
+  });
+  request.pipe(upstreamRequest);
 }
 
 export async function serveStatic(folder: string, basePath = '/', options: ServeOptions = {}): Promise<StaticServer> {
   let root = folder;
-  const { headers = {}, extraFiles = {} } = options;
+  const { headers = {}, extraFiles = {}, proxy } = options;
+  // Its own pool, so that close() can end the upstream connections it keeps alive.
+  const upstreamAgent = new Agent({ keepAlive: true });
   const server = createServer((request, response) => {
+    const rawPath = request.url ?? '/';
+    if (proxy && rawPath.startsWith(proxy.prefix)) {
+      // The raw path, still percent-encoded: document ids such as org.couchdb.user%3Aana must stay so.
+      const target = new URL(proxy.target());
+      const upstreamPath = `${target.pathname.replace(/\/$/, '')}/${rawPath.slice(proxy.prefix.length)}`;
+      forward(request, response, target, upstreamPath, upstreamAgent);
+      return;
+    }
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     if (!path.startsWith(basePath)) {
       response.writeHead(404, headers).end();
@@ -74,6 +125,7 @@ export async function serveStatic(folder: string, basePath = '/', options: Serve
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
+        upstreamAgent.destroy();
         server.close(() => resolve());
       }),
   };
