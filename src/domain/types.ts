@@ -104,6 +104,8 @@ export interface MediaRecord {
 /** One answer, appended to the review log and never edited (undo deletes it). */
 export interface AnswerLogRow {
   id?: number;
+  /** The row's id on every device (see logRowUid); given when it is stored. */
+  uid?: string;
   /** Absent on rows stored before manual rows existed: every such row is an answer. */
   kind?: 'answer';
   cardId: string;
@@ -126,6 +128,7 @@ export interface AnswerLogRow {
  */
 export interface ManualLogRow {
   id?: number;
+  uid?: string;
   /** 'import': the schedule a card had where it came from (an Anki package), as of `reviewedAt`. */
   kind: 'reset' | 'reschedule' | 'import';
   cardId: string;

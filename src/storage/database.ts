@@ -1,5 +1,8 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { withClozeSidesExpanded } from '../domain/cloze.ts';
+import { newDeviceId } from '../domain/sync/clock.ts';
+import { logRowUid } from '../domain/sync/documents.ts';
+import type { SyncConfig, SyncStatus } from '../domain/sync/status.ts';
 import type { CardRecord, Deck, DeckSettings, MediaRecord, NoteRecord, NoteTypeRecord, ReviewLogRow, StudySettings } from '../domain/types.ts';
 
 /** The global settings ('study') and each deck's own ('deck:<id>'). */
@@ -11,7 +14,30 @@ export type MetaRow =
   | { key: 'lastBackupAt'; value: Date }
   /** The folder daily backups go to (File System Access API), and how many of them to keep. */
   | { key: 'backupFolder'; value: FileSystemDirectoryHandle }
-  | { key: 'backupsKept'; value: number };
+  | { key: 'backupsKept'; value: number }
+  /** This device's id in sync (log-row ids, clocks) and the latest hybrid clock it issued or saw. */
+  | { key: 'deviceId' | 'clock'; value: string }
+  /** Sync: where to, the last result, and how far the local replica's changes were applied. */
+  | { key: 'syncConfig'; value: SyncConfig }
+  | { key: 'syncStatus'; value: SyncStatus }
+  | { key: 'syncAppliedSeq'; value: string | number };
+
+/**
+ * A record changed here and not yet handed to sync: its document id and, per field, the
+ * hybrid clock of its last change (none for a log batch, whose rows carry their own ids).
+ */
+export interface OutboxRow {
+  docId: string;
+  clocks: Record<string, string>;
+  /** The clock of the entry's last write: sync clears an entry only if no write came since it read it. */
+  mark: string;
+}
+
+/** A log row an undo took back: sync tells the other devices, which may have it already. */
+export interface LogTombstone {
+  uid: string;
+  docId: string;
+}
 
 export type KubecardsDatabase = Dexie & {
   decks: EntityTable<Deck, 'id'>;
@@ -22,6 +48,8 @@ export type KubecardsDatabase = Dexie & {
   noteTypes: EntityTable<NoteTypeRecord, 'id'>;
   notes: EntityTable<NoteRecord, 'id'>;
   media: EntityTable<MediaRecord, 'name'>;
+  syncOutbox: EntityTable<OutboxRow, 'docId'>;
+  logTombstones: EntityTable<LogTombstone, 'uid'>;
 };
 
 export function openDatabase(name: string): KubecardsDatabase {
@@ -72,5 +100,19 @@ export function openDatabase(name: string): KubecardsDatabase {
     media: 'name',
     reviewLog: '++id, cardId, [deckId+stateBefore+reviewedAt], reviewedAt',
   });
+  // Sync: every log row gets an id unique across devices, made of this device's new id, its
+  // time and its local id; changes wait in the outbox until a sync takes them.
+  db.version(6)
+    .stores({ syncOutbox: 'docId', logTombstones: 'uid, docId' })
+    .upgrade(async (transaction) => {
+      const deviceId = newDeviceId();
+      await transaction.table('meta').put({ key: 'deviceId', value: deviceId });
+      await transaction
+        .table('reviewLog')
+        .toCollection()
+        .modify((row: ReviewLogRow) => {
+          row.uid ??= logRowUid(deviceId, row.reviewedAt.getTime(), row.id ?? 0);
+        });
+    });
   return db;
 }

@@ -26,6 +26,8 @@ import type { NoteChange } from '../domain/userCards.ts';
 import { ChangeChannel, type Change } from './changes.ts';
 import { openDatabase, type KubecardsDatabase } from './database.ts';
 import { checkRevision, StaleRecordError } from './staleRecord.ts';
+import { studySettingsDocId, deckSettingsDocId, deckSettingNames, settingsFields } from '../domain/sync/records.ts';
+import { cardChange, deckChange, openDeviceIdentity, recordForSync, recordUndoneRows, type DeviceIdentity, type StoredLogRow } from './syncOutbox.ts';
 
 export { StaleRecordError } from './staleRecord.ts';
 export type { Change } from './changes.ts';
@@ -77,6 +79,7 @@ export class Storage {
   private readonly replacedListeners: (() => void)[] = [];
   private replaced = false;
   private readonly changes: ChangeChannel;
+  private identity?: Promise<DeviceIdentity>;
 
   constructor(name = 'kubecards') {
     this.db = openDatabase(name);
@@ -95,6 +98,12 @@ export class Storage {
   close(): void {
     this.db.close();
     this.changes.close();
+  }
+
+  /** This device's id and clock for sync, read once. */
+  private device(): Promise<DeviceIdentity> {
+    this.identity ??= openDeviceIdentity(this.db);
+    return this.identity;
   }
 
   /** Calls `listener` after another tab or window committed a change; returns the function that stops it. */
@@ -135,7 +144,18 @@ export class Storage {
   }
 
   async saveSettings(value: StudySettings): Promise<void> {
-    await this.track(this.db.settings.put({ key: 'study', value }));
+    const { db } = this;
+    const identity = await this.device();
+    await this.track(
+      db.transaction('rw', [db.settings, db.syncOutbox], async () => {
+        const before = (await db.settings.get('study'))?.value as StudySettings | undefined;
+        await db.settings.put({ key: 'study', value });
+        const names = Object.keys(defaultSettings);
+        await recordForSync(db, identity, new Date(), {
+          records: [{ docId: studySettingsDocId, before: settingsFields({ ...defaultSettings, ...before }, names), after: settingsFields(value, names) }],
+        });
+      }),
+    );
   }
 
   async builtInVersion(): Promise<string | undefined> {
@@ -285,13 +305,16 @@ export class Storage {
     change: (stored: CardRecord) => { after: CardRecord; log: ReviewLogRow },
   ): Promise<UndoStep> {
     const { db } = this;
+    const identity = await this.device();
     return this.commit(
-      db.transaction('rw', [db.cards, db.reviewLog], async () => {
+      db.transaction('rw', [db.cards, db.reviewLog, db.syncOutbox], async () => {
         const stored = checkRevision(await db.cards.get(card.id), card.rev, refused);
         const { after, log } = change(stored);
         const rev = stored.rev + 1;
+        const row = identity.withUid(log);
         await db.cards.put({ ...after, rev });
-        const logId = (await db.reviewLog.add(log)) as number;
+        const logId = (await db.reviewLog.add(row)) as number;
+        await recordForSync(db, identity, row.reviewedAt, { records: [cardChange(stored, after)], logRows: [row] });
         return undoStep(label, { cards: [stored], addedLogIds: [logId], card: stored, revsAfter: { [card.id]: rev } });
       }),
       () => ({ cardIds: [card.id] }),
@@ -308,8 +331,9 @@ export class Storage {
   async undo(step: UndoStep): Promise<UndoStep> {
     const { db } = this;
     const refused = `"${step.label}" can no longer be undone`;
+    const identity = await this.device();
     return this.commit(
-      db.transaction('rw', [db.decks, db.cards, db.reviewLog], async () => {
+      db.transaction('rw', [db.decks, db.cards, db.reviewLog, db.syncOutbox, db.logTombstones], async () => {
         for (const [id, after] of Object.entries(step.decksAfter)) {
           const stored = await db.decks.get(id);
           const current = stored ? (stored.editedAt?.getTime() ?? 0) : 'absent';
@@ -331,12 +355,25 @@ export class Storage {
           }
         }
         const restored = step.cards.map((card) => ({ ...card, rev: Math.max(card.rev, current.get(card.id)?.rev ?? card.rev) + 1 }));
+        const undoneRows = (await db.reviewLog.bulkGet(step.addedLogIds)).filter((row): row is StoredLogRow => !!row?.uid);
+        const decksBefore = new Map((await db.decks.bulkGet([...step.decks.map((deck) => deck.id), ...step.addedDeckIds])).flatMap((deck) => (deck ? [[deck.id, deck]] : [])));
         await db.reviewLog.bulkDelete(step.addedLogIds);
         await db.cards.bulkDelete(step.addedCardIds);
         await db.decks.bulkDelete(step.addedDeckIds);
         await db.decks.bulkPut(step.decks);
         await db.cards.bulkPut(restored);
         await db.reviewLog.bulkPut(step.logRows);
+        const now = new Date();
+        await recordUndoneRows(db, identity, now, undoneRows);
+        await recordForSync(db, identity, now, {
+          records: [
+            ...step.addedCardIds.map((id) => cardChange(current.get(id), undefined)),
+            ...restored.map((card) => cardChange(current.get(card.id), card)),
+            ...step.addedDeckIds.map((id) => deckChange(decksBefore.get(id), undefined)),
+            ...step.decks.map((deck) => deckChange(decksBefore.get(deck.id), deck)),
+          ],
+          logRows: step.logRows.filter((row): row is StoredLogRow => !!row.uid),
+        });
         return { ...step, card: step.card && restored.find((card) => card.id === step.card!.id) };
       }),
       () => ({
@@ -358,11 +395,13 @@ export class Storage {
     card?: CardRecord,
   ): Promise<UndoStep> {
     const { db } = this;
+    const identity = await this.device();
     return this.commit(
-      db.transaction('rw', [db.cards], async () => {
+      db.transaction('rw', [db.cards, db.syncOutbox], async () => {
         const stored = await Promise.all(cards.map(async (screen) => checkRevision(await db.cards.get(screen.id), screen.rev, refused)));
         const changed = stored.map((before) => ({ ...before, ...change(before), rev: before.rev + 1 }));
         await db.cards.bulkPut(changed);
+        await recordForSync(db, identity, new Date(), { records: changed.map((after, index) => cardChange(stored[index], after)) });
         return undoStep(label, { cards: stored, card, revsAfter: Object.fromEntries(changed.map((after) => [after.id, after.rev])) });
       }),
       () => ({ cardIds: cards.map((screen) => screen.id) }),
@@ -397,11 +436,14 @@ export class Storage {
   /** Brings back cards buried on an earlier study day. */
   async unburyBefore(studyDayNumber: number): Promise<void> {
     const { db } = this;
+    const identity = await this.device();
     await this.commit(
-      db.transaction('rw', [db.cards], async () => {
+      db.transaction('rw', [db.cards, db.syncOutbox], async () => {
         const buried = await db.cards.where('queue').equals(Queue.Buried).toArray();
         const due = buried.filter((card) => (card.buriedOnDay ?? 0) < studyDayNumber);
-        await db.cards.bulkPut(due.map(({ buriedOnDay: _day, ...card }) => ({ ...card, queue: queueForState(card.state), rev: card.rev + 1 })));
+        const unburied = due.map(({ buriedOnDay: _day, ...card }) => ({ ...card, queue: queueForState(card.state), rev: card.rev + 1 }));
+        await db.cards.bulkPut(unburied);
+        await recordForSync(db, identity, new Date(), { records: unburied.map((after, index) => cardChange(due[index], after)) });
         return due.map((card) => card.id);
       }),
       (cardIds) => ({ cardIds }),
@@ -426,12 +468,14 @@ export class Storage {
   async addCards(cards: CardRecord[]): Promise<UndoStep> {
     const { db } = this;
     const deckIds = [...new Set(cards.map((card) => card.deckId))];
+    const identity = await this.device();
     await this.commit(
-      db.transaction('rw', [db.decks, db.cards], async () => {
+      db.transaction('rw', [db.decks, db.cards, db.syncOutbox], async () => {
         if ((await db.decks.bulkGet(deckIds)).includes(undefined)) {
           throw new StaleRecordError('This deck was deleted in another tab or window, so the card was not added.');
         }
         await db.cards.bulkAdd(cards);
+        await recordForSync(db, identity, new Date(), { records: cards.map((card) => cardChange(undefined, card)) });
       }),
       () => ({ cardIds: cards.map((card) => card.id), deckIds }),
     );
@@ -446,8 +490,9 @@ export class Storage {
   async saveNote(before: CardRecord[], change: NoteChange, edited: CardRecord): Promise<UndoStep> {
     const { db } = this;
     const refused = 'your edit was not saved';
+    const identity = await this.device();
     return this.commit(
-      db.transaction('rw', [db.decks, db.cards], async () => {
+      db.transaction('rw', [db.decks, db.cards, db.syncOutbox], async () => {
         checkRevision(await db.cards.get(edited.id), edited.rev, refused);
         const stored = new Map<string, CardRecord>();
         for (const card of before) stored.set(card.id, checkRevision(await db.cards.get(card.id), card.rev, refused));
@@ -460,6 +505,9 @@ export class Storage {
         });
         await db.cards.bulkAdd(change.added);
         await db.cards.bulkPut(written);
+        await recordForSync(db, identity, new Date(), {
+          records: [...change.added.map((card) => cardChange(undefined, card)), ...written.map((card) => cardChange(stored.get(card.id), card))],
+        });
         return undoStep('Edit', {
           cards: written.map((card) => stored.get(card.id)!),
           addedCardIds: change.added.map((added) => added.id),
@@ -477,8 +525,9 @@ export class Storage {
    */
   async reschedule(deckIds: string[], schedulerFor: (deckId: string) => FSRS, now: Date): Promise<{ step: UndoStep; changed: number }> {
     const { db } = this;
+    const identity = await this.device();
     return this.commit(
-      db.transaction('rw', [db.cards, db.reviewLog], async () => {
+      db.transaction('rw', [db.cards, db.reviewLog, db.syncOutbox], async () => {
         const cards = await db.cards.where('deckId').anyOf(deckIds).toArray();
         const logs = await db.reviewLog.where('cardId').anyOf(cards.map((card) => card.id)).toArray();
         const history = new Map<string, ReviewLogRow[]>();
@@ -488,10 +537,9 @@ export class Storage {
           return after ? [{ before, after: { ...after, rev: before.rev + 1 } }] : [];
         });
         await db.cards.bulkPut(changes.map((change) => change.after));
-        const logIds = (await db.reviewLog.bulkAdd(
-          changes.map((change) => manualLogRow('reschedule', change.after, now)),
-          { allKeys: true },
-        )) as number[];
+        const rows = changes.map((change) => identity.withUid(manualLogRow('reschedule', change.after, now)));
+        const logIds = (await db.reviewLog.bulkAdd(rows, { allKeys: true })) as number[];
+        await recordForSync(db, identity, now, { logRows: rows });
         const step = undoStep('Reschedule', {
           cards: changes.map((change) => change.before),
           addedLogIds: logIds,
@@ -505,10 +553,13 @@ export class Storage {
 
   async createDeck(id: string, title: string, description: string): Promise<UndoStep> {
     const { db } = this;
+    const identity = await this.device();
     await this.commit(
-      db.transaction('rw', [db.decks], async () => {
+      db.transaction('rw', [db.decks, db.syncOutbox], async () => {
         const position = ((await db.decks.orderBy('position').last())?.position ?? -1) + 1;
-        await db.decks.add({ id, title, description, position, origin: 'user' });
+        const deck: Deck = { id, title, description, position, origin: 'user' };
+        await db.decks.add(deck);
+        await recordForSync(db, identity, new Date(), { records: [deckChange(undefined, deck)] });
       }),
       () => ({ deckIds: [id] }),
     );
@@ -518,11 +569,14 @@ export class Storage {
   /** Renames the deck as stored (refused if another tab deleted it). */
   async renameDeck(deck: Deck, title: string, description: string, now: Date): Promise<UndoStep> {
     const { db } = this;
+    const identity = await this.device();
     return this.commit(
-      db.transaction('rw', [db.decks], async () => {
+      db.transaction('rw', [db.decks, db.syncOutbox], async () => {
         const stored = await db.decks.get(deck.id);
         if (!stored) throw new StaleRecordError('This deck was deleted in another tab or window, so it was not renamed.');
-        await db.decks.put({ ...stored, title, description, editedAt: now });
+        const renamed = { ...stored, title, description, editedAt: now };
+        await db.decks.put(renamed);
+        await recordForSync(db, identity, now, { records: [deckChange(stored, renamed)] });
         return undoStep('Rename deck', { decks: [stored], decksAfter: { [deck.id]: now.getTime() } });
       }),
       () => ({ deckIds: [deck.id] }),
@@ -532,8 +586,9 @@ export class Storage {
   /** Deletes a deck with all its cards and their review history, all or nothing. */
   async deleteDeck(deckId: string): Promise<UndoStep> {
     const { db } = this;
+    const identity = await this.device();
     return this.commit(
-      db.transaction('rw', [db.decks, db.cards, db.reviewLog], async () => {
+      db.transaction('rw', [db.decks, db.cards, db.reviewLog, db.syncOutbox], async () => {
         const deck = await db.decks.get(deckId);
         const cards = await db.cards.where('deckId').equals(deckId).toArray();
         const logRows = await db.reviewLog.where('cardId').anyOf(cards.map((card) => card.id)).toArray();
@@ -541,6 +596,9 @@ export class Storage {
         await db.cards.bulkDelete(cards.map((card) => card.id));
         // The deck's own settings stay (one small row), so undoing the deletion keeps them.
         await db.decks.delete(deckId);
+        await recordForSync(db, identity, new Date(), {
+          records: [...(deck ? [deckChange(deck, undefined)] : []), ...cards.map((card) => cardChange(card, undefined))],
+        });
         return undoStep('Delete deck', { decks: deck ? [deck] : [], cards, logRows, decksAfter: { [deckId]: 'absent' } });
       }),
       ({ cards }) => ({ cardIds: cards.map((card) => card.id), deckIds: [deckId] }),
@@ -553,8 +611,19 @@ export class Storage {
   }
 
   async saveDeckSettings(deckId: string, value: DeckSettings | undefined): Promise<void> {
+    const { db } = this;
     const key = `deck:${deckId}` as const;
-    await this.track<unknown>(value ? this.db.settings.put({ key, value }) : this.db.settings.delete(key));
+    const identity = await this.device();
+    await this.track(
+      db.transaction('rw', [db.settings, db.syncOutbox], async () => {
+        const before = (await db.settings.get(key))?.value as DeckSettings | undefined;
+        if (value) await db.settings.put({ key, value });
+        else await db.settings.delete(key);
+        await recordForSync(db, identity, new Date(), {
+          records: [{ docId: deckSettingsDocId(deckId), before: settingsFields(before, deckSettingNames), after: settingsFields(value, deckSettingNames) }],
+        });
+      }),
+    );
   }
 
   /** Every answer, all decks (manual changes left out). */

@@ -8,6 +8,8 @@ import { planMerge, type MergeMode, type MergePlan, type StoredState, type Trans
 import { defaultSettings, Queue, type DeckSettings, type ReviewLogRow, type StudySettings } from '../domain/types.ts';
 import { ChangeChannel } from './changes.ts';
 import { openDatabase, type KubecardsDatabase } from './database.ts';
+import { deckSettingNames, deckSettingsDocId, noteDocId, noteFields, noteTypeDocId, settingsFields, studySettingsDocId } from '../domain/sync/records.ts';
+import { cardChange, deckChange, openDeviceIdentity, recordForSync, type RecordChange } from './syncOutbox.ts';
 
 export class TransferStorage {
   private readonly db: KubecardsDatabase;
@@ -44,7 +46,8 @@ export class TransferStorage {
    */
   async merge(incoming: TransferRecords, mode: MergeMode, beforeWrite: (plan: MergePlan) => void = () => {}): Promise<MergePlan> {
     const { db } = this;
-    const tables = [db.decks, db.cards, db.notes, db.noteTypes, db.reviewLog, db.media, db.settings];
+    const identity = await openDeviceIdentity(db);
+    const tables = [db.decks, db.cards, db.notes, db.noteTypes, db.reviewLog, db.media, db.settings, db.syncOutbox];
     const plan = await db.transaction('rw', tables, async (transaction) => {
       this.transaction = transaction;
       const cardIds = incoming.cards.map((card) => card.id);
@@ -87,11 +90,29 @@ export class TransferStorage {
       await db.notes.bulkPut(plan.notes);
       await db.media.bulkPut(plan.media);
       await db.cards.bulkPut(plan.cards);
-      await db.reviewLog.bulkAdd(plan.log.map(({ id: _id, ...row }) => row as ReviewLogRow));
+      const rows = plan.log.map(({ id: _id, ...row }) => identity.withUid(row as ReviewLogRow));
+      await db.reviewLog.bulkAdd(rows);
+      const records: RecordChange[] = [
+        ...plan.decks.map((deck) => deckChange(decks.find((before) => before.id === deck.id), deck)),
+        ...plan.cards.map((card) => cardChange(stored.cards.get(card.id), card)),
+        ...[...plan.notes.map((note) => [noteDocId(note.id), note] as const), ...plan.noteTypes.map((noteType) => [noteTypeDocId(noteType.id), noteType] as const)].map(
+          ([docId, record]) => ({ docId, before: undefined, after: noteFields(record) }),
+        ),
+      ];
       if (plan.settings) {
-        if (plan.settings.study) await db.settings.put({ key: 'study', value: plan.settings.study });
+        const storedSettings = settingsFromRows(settingRows);
+        if (plan.settings.study) {
+          await db.settings.put({ key: 'study', value: plan.settings.study });
+          const names = Object.keys(defaultSettings);
+          records.push({ docId: studySettingsDocId, before: settingsFields({ ...defaultSettings, ...storedSettings.study }, names), after: settingsFields(plan.settings.study, names) });
+        }
         await db.settings.bulkPut(plan.settings.decks.map(([deckId, value]) => ({ key: `deck:${deckId}` as const, value })));
+        const storedDecks = new Map(storedSettings.decks);
+        for (const [deckId, value] of plan.settings.decks) {
+          records.push({ docId: deckSettingsDocId(deckId), before: settingsFields(storedDecks.get(deckId), deckSettingNames), after: settingsFields(value, deckSettingNames) });
+        }
       }
+      await recordForSync(db, identity, new Date(), { records, logRows: rows });
       return plan;
     });
     this.transaction = undefined;

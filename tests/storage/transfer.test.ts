@@ -93,8 +93,11 @@ const importJob = (bytes: Uint8Array, name = 'deck.apkg'): TransferJob => ({ typ
 const restoreJob = (bytes: Uint8Array): TransferJob => ({ type: 'restore', file: new File([bytes as BlobPart], 'backup.zip') });
 const bytesOf = async (blob: Blob | undefined) => new Uint8Array(await blob!.arrayBuffer());
 
-/** Everything stored, each table in key order; log rows by card, time and kind, with or without their auto ids. */
-async function dump(name: string, { logIds = true } = {}) {
+/**
+ * Everything stored, each table in key order; log rows by card, time and kind, with or without
+ * their auto ids, and with or without their ids across devices (two databases are two devices).
+ */
+async function dump(name: string, { logIds = true, uids = true } = {}) {
   const db = openDatabase(name);
   try {
     const [decks, cards, notes, noteTypes, log, media, settings] = await Promise.all([
@@ -109,7 +112,8 @@ async function dump(name: string, { logIds = true } = {}) {
     const orderedLog = [...log].sort(
       (a, b) => a.cardId.localeCompare(b.cardId) || a.reviewedAt.getTime() - b.reviewedAt.getTime() || (a.kind ?? 'answer').localeCompare(b.kind ?? 'answer'),
     );
-    return { decks, cards, notes, noteTypes, log: logIds ? orderedLog : orderedLog.map(({ id: _id, ...row }) => row), media, settings };
+    const rows = orderedLog.map(({ id, uid, ...row }) => ({ ...row, ...(logIds ? { id } : {}), ...(uids ? { uid } : {}) }));
+    return { decks, cards, notes, noteTypes, log: rows, media, settings };
   } finally {
     db.close();
   }
@@ -312,7 +316,7 @@ it('the same generated collection in the anki21 layout (schema 11) comes in as t
     const { bytes } = await generateAnkiPackage({ notes: 40, now, layout, seed: 5 });
     const name = freshName();
     expect((await run(name, importJob(bytes), now)).summary!.skipped).toEqual([]);
-    stored.push(await dump(name, { logIds: false }));
+    stored.push(await dump(name, { logIds: false, uids: false }));
   }
   expect(stored[0]!.cards.length).toBeGreaterThan(40);
   expect(stored[1]).toEqual(stored[0]);

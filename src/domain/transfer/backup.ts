@@ -104,7 +104,7 @@ function checkCard(value: unknown, path: string): void {
 }
 
 function checkLogRow(value: unknown, path: string): void {
-  record(value, path, { cardId: isString, deckId: isString, reviewedAt: isDate });
+  record(value, path, { cardId: isString, deckId: isString, reviewedAt: isDate }, { uid: isString });
   const row = value as ReviewLogRow;
   if (row.kind === undefined || row.kind === 'answer') {
     record(value, path, { rating: isNumber, stateBefore: isNumber, due: isDate, stability: isNumber, difficulty: isNumber, scheduledDays: isNumber, durationMs: isNumber });

@@ -1,0 +1,56 @@
+// A hybrid logical clock: wall-clock milliseconds that never go back on one device and move
+// past every clock seen from other devices, so that a change made after seeing another one
+// is always the later of the two, whatever the devices' clocks say. Ties between devices are
+// broken by device id. A clock is a string that sorts in clock order.
+
+/** Random device ids are letters and digits only, so a clock or log-row id splits on '-'. */
+export function newDeviceId(random: () => number = Math.random): string {
+  let id = '';
+  for (let i = 0; i < 12; i++) id += Math.floor(random() * 36).toString(36);
+  return id;
+}
+
+const timeDigits = 9; // base 36: enough for the year 5000
+
+export function formatClock(ms: number, deviceId: string): string {
+  return `${Math.max(0, Math.floor(ms)).toString(36).padStart(timeDigits, '0')}-${deviceId}`;
+}
+
+/** The milliseconds of a clock (0 for one that is not a clock). */
+export function clockTime(clock: string): number {
+  const time = parseInt(clock.slice(0, timeDigits), 36);
+  return Number.isFinite(time) ? time : 0;
+}
+
+export function laterClock(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a >= b ? a : b;
+}
+
+export class HybridClock {
+  private last = 0;
+
+  constructor(
+    readonly deviceId: string,
+    seen?: string,
+  ) {
+    if (seen) this.observe(seen);
+  }
+
+  /** A clock later than every one this device issued or saw. */
+  next(wallMs: number): string {
+    this.last = Math.max(Math.floor(wallMs), this.last + 1);
+    return formatClock(this.last, this.deviceId);
+  }
+
+  /** Moves past a clock another device issued. */
+  observe(clock: string): void {
+    this.last = Math.max(this.last, clockTime(clock));
+  }
+
+  /** The latest time issued or seen, as a clock, to keep across restarts. */
+  get latest(): string {
+    return formatClock(this.last, this.deviceId);
+  }
+}
