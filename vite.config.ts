@@ -7,6 +7,9 @@ import { contentSecurityPolicyPlugin } from './src/build/contentSecurityPolicy.t
 
 // Where the app is served from: "/" by default, e.g. "/kubecards/" for GitHub Pages.
 const base = process.env.KUBECARDS_BASE ?? '/';
+// A sync server on another origin than the app's, e.g. "https://couch.example.com": the
+// Content-Security-Policy lets the app connect to it too. Empty counts as unset.
+const syncOrigin = process.env.KUBECARDS_SYNC_ORIGIN || undefined;
 
 export default defineConfig({
   base,
@@ -16,7 +19,7 @@ export default defineConfig({
   },
   plugins: [
     builtInDecksPlugin(fileURLToPath(new URL('./decks', import.meta.url))),
-    contentSecurityPolicyPlugin(),
+    contentSecurityPolicyPlugin(syncOrigin),
     VitePWA({
       // Prompt, never autoUpdate: a new worker activating mid-review would delete the old
       // hashed chunks under a running page (vite-plugin-pwa#450). The page asks the user.
