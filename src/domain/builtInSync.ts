@@ -3,7 +3,7 @@
 // and cards no longer shipped are retired, never deleted, so their review history stays.
 // The user's own decks and cards, and text the user edited, are never touched.
 import type { BuiltInDeck } from './deckFile.ts';
-import { newSchedule } from './scheduler.ts';
+import { newSchedule } from './schedule.ts';
 import { Queue, queueForState, type CardRecord, type Deck } from './types.ts';
 
 export interface BuiltInSyncPlan {

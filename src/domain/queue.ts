@@ -1,5 +1,4 @@
-import { State } from 'ts-fsrs';
-import { Queue, type CardRecord, type StudySettings } from './types.ts';
+import { CardState, Queue, type CardRecord, type StudySettings } from './types.ts';
 
 /** Anki's learn-ahead limit: when only learning cards are left, show one due this soon. */
 export const learnAheadMs = 20 * 60_000;
@@ -106,8 +105,8 @@ export function snapshotAfterAnswer(
   const next = {
     ...withoutCard,
     doneToday: {
-      newCards: withoutCard.doneToday.newCards + (before.state === State.New ? 1 : 0),
-      reviews: withoutCard.doneToday.reviews + (before.state === State.Review ? 1 : 0),
+      newCards: withoutCard.doneToday.newCards + (before.state === CardState.New ? 1 : 0),
+      reviews: withoutCard.doneToday.reviews + (before.state === CardState.Review ? 1 : 0),
     },
   };
   // A card the answer took out of study (a new leech is suspended) is due nowhere.

@@ -1,5 +1,4 @@
 import {
-  createEmptyCard,
   fsrs,
   generatorParameters,
   GenSeedStrategyWithCardId,
@@ -18,11 +17,11 @@ import {
   queueForState,
   type AnswerLogRow,
   type CardRecord,
-  type ManualLogRow,
   type ReviewLogRow,
   type Schedule,
   type StudySettings,
 } from './types.ts';
+import { newSchedule, scheduleOf } from './schedule.ts';
 
 export const grades = [Rating.Again, Rating.Hard, Rating.Good, Rating.Easy] as const satisfies readonly Grade[];
 
@@ -61,31 +60,6 @@ export function schedulerForSettings(settings: StudySettings): FSRS {
     schedulers.set(key, scheduler);
   }
   return scheduler;
-}
-
-export function newSchedule(now: Date): Schedule {
-  return createEmptyCard(now);
-}
-
-/**
- * Anki's "Reset card" with its "reset repetition and lapse counts" option: back to new, as
- * if never studied. The history stays in the log, where a reset row marks the new start, so
- * a card's counts are always those of its answers since its last reset.
- */
-export function resetCard(card: CardRecord, now: Date): CardRecord {
-  const schedule = newSchedule(now);
-  const reset: CardRecord = { ...card, ...schedule, queue: Queue.New };
-  delete reset.last_review;
-  return reset;
-}
-
-/** Only the ts-fsrs fields of a card, so content never leaks into scheduling results. */
-export function scheduleOf(card: Schedule): Schedule {
-  const { due, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review } =
-    card;
-  const schedule: Schedule = { due, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state };
-  if (last_review) schedule.last_review = last_review;
-  return schedule;
 }
 
 /** All four outcomes for `card` answered at `now`; the buttons show these, and the chosen one is stored as is. */
@@ -147,11 +121,6 @@ export function applyAnswer(
       durationMs: Math.max(0, Math.round(durationMs)),
     },
   };
-}
-
-/** The log row that records a manual change of the card's schedule to `after`'s. */
-export function manualLogRow(kind: ManualLogRow['kind'], after: CardRecord, at: Date): ManualLogRow {
-  return { kind, cardId: after.id, deckId: after.deckId, reviewedAt: at, schedule: scheduleOf(after) };
 }
 
 /** Log rows in the order they happened: by time, then by the order they were written. */

@@ -1,4 +1,4 @@
-import { State, type Card as FsrsCard, type Grade } from 'ts-fsrs';
+import type { State, Card as FsrsCard, Grade } from 'ts-fsrs';
 import type { ExamDomain } from './exams.ts';
 
 /** The FSRS memory and scheduling state of a card, exactly as ts-fsrs defines it. */
@@ -43,9 +43,12 @@ export interface CardContent {
 export const Queue = { New: 0, Learning: 1, Review: 2, Suspended: -1, Buried: -2, Retired: -3 } as const;
 export type Queue = (typeof Queue)[keyof typeof Queue];
 
+/** ts-fsrs's card states by value, so that the first screen need not load ts-fsrs (tests check they are its own). */
+export const CardState = { New: 0 as State.New, Learning: 1 as State.Learning, Review: 2 as State.Review, Relearning: 3 as State.Relearning } as const;
+
 export function queueForState(state: State): Queue {
-  if (state === State.New) return Queue.New;
-  return state === State.Review ? Queue.Review : Queue.Learning;
+  if (state === CardState.New) return Queue.New;
+  return state === CardState.Review ? Queue.Review : Queue.Learning;
 }
 
 export interface CardRecord extends CardContent, Schedule {

@@ -3,7 +3,7 @@
 // those whose number is gone (their history stays).
 import { clozeNumbers, clozeProblem, expandCloze } from './cloze.ts';
 import { cardFieldLimit } from './deckFile.ts';
-import { newSchedule } from './scheduler.ts';
+import { newSchedule } from './schedule.ts';
 import { Queue, queueForState, type CardContent, type CardRecord } from './types.ts';
 
 export type NoteInput =

@@ -1,7 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { withClozeSidesExpanded } from '../domain/cloze.ts';
-import { newDeviceId } from '../domain/sync/clock.ts';
-import { logRowUid } from '../domain/sync/documents.ts';
+import { logRowUid, newDeviceId } from '../domain/sync/ids.ts';
 import type { SyncConfig, SyncStatus } from '../domain/sync/status.ts';
 import type { CardRecord, Deck, DeckSettings, MediaRecord, NoteRecord, NoteTypeRecord, ReviewLogRow, StudySettings } from '../domain/types.ts';
 

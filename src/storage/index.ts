@@ -1,13 +1,13 @@
 // The one module that talks to IndexedDB. Screens call these typed functions and never
 // see Dexie; every multi-row change happens in a single transaction.
 import Dexie from 'dexie';
-import { State, type FSRS } from 'ts-fsrs';
 import { planBuiltInSync } from '../domain/builtInSync.ts';
 import type { BuiltInDeck } from '../domain/deckFile.ts';
 import { earliestDate, learnAheadMs, nextInQueue, type QueueSnapshot, type QueueState } from '../domain/queue.ts';
 import { studyDay } from '../domain/studyDay.ts';
-import { manualLogRow, rescheduleFromHistory, resetCard, scheduleOf } from '../domain/scheduler.ts';
+import { manualLogRow, resetCard, scheduleOf } from '../domain/schedule.ts';
 import {
+  CardState,
   defaultSettings,
   isAnswer,
   Queue,
@@ -26,8 +26,7 @@ import type { NoteChange } from '../domain/userCards.ts';
 import { ChangeChannel, type Change } from './changes.ts';
 import { openDatabase, type KubecardsDatabase } from './database.ts';
 import { checkRevision, StaleRecordError } from './staleRecord.ts';
-import { studySettingsDocId, deckSettingsDocId, deckSettingNames, settingsFields } from '../domain/sync/records.ts';
-import { cardChange, deckChange, openDeviceIdentity, recordForSync, recordUndoneRows, type DeviceIdentity, type StoredLogRow } from './syncOutbox.ts';
+import type { StoredLogRow, SyncRecorder } from './syncOutbox.ts';
 
 export { StaleRecordError } from './staleRecord.ts';
 export type { Change } from './changes.ts';
@@ -79,11 +78,12 @@ export class Storage {
   private readonly replacedListeners: (() => void)[] = [];
   private replaced = false;
   private readonly changes: ChangeChannel;
-  private identity?: Promise<DeviceIdentity>;
+  private recorder?: Promise<SyncRecorder>;
 
   constructor(name = 'kubecards') {
     this.db = openDatabase(name);
     this.changes = new ChangeChannel(name);
+    this.sync().catch(() => {});
     // A newer app version in another tab wants to change the schema: this tab stops using
     // the database at once (no writes with an old idea of the schema) and asks to reload.
     this.db.on('versionchange', () => {
@@ -100,10 +100,14 @@ export class Storage {
     this.changes.close();
   }
 
-  /** This device's id and clock for sync, read once. */
-  private device(): Promise<DeviceIdentity> {
-    this.identity ??= openDeviceIdentity(this.db);
-    return this.identity;
+  /**
+   * What notes each change for sync (see syncOutbox.ts), loaded apart from the first screen's
+   * code and opened at start, so that no write waits for it. A failed load is tried again.
+   */
+  private sync(): Promise<SyncRecorder> {
+    this.recorder ??= import('./syncOutbox.ts').then((module) => module.openSyncRecorder(this.db));
+    this.recorder.catch(() => (this.recorder = undefined));
+    return this.recorder;
   }
 
   /** Calls `listener` after another tab or window committed a change; returns the function that stops it. */
@@ -123,10 +127,13 @@ export class Storage {
     while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
   }
 
+  /** Called after each write of this tab is committed (sync sends it a little later). */
+  afterWrite?: () => void;
+
   private track<T>(write: Promise<T>): Promise<T> {
     this.writes.add(write);
     const untrack = () => this.writes.delete(write);
-    write.then(untrack, untrack);
+    write.then(() => (untrack(), this.afterWrite?.()), untrack);
     return write;
   }
 
@@ -145,15 +152,12 @@ export class Storage {
 
   async saveSettings(value: StudySettings): Promise<void> {
     const { db } = this;
-    const identity = await this.device();
+    const sync = await this.sync();
     await this.track(
       db.transaction('rw', [db.settings, db.syncOutbox], async () => {
         const before = (await db.settings.get('study'))?.value as StudySettings | undefined;
         await db.settings.put({ key: 'study', value });
-        const names = Object.keys(defaultSettings);
-        await recordForSync(db, identity, new Date(), {
-          records: [{ docId: studySettingsDocId, before: settingsFields({ ...defaultSettings, ...before }, names), after: settingsFields(value, names) }],
-        });
+        await sync.record(new Date(), { studySettings: [before, value] });
       }),
     );
   }
@@ -243,7 +247,7 @@ export class Storage {
       db.cards.where('[deckId+queue+due]').between([deckId, queue, from], [deckId, queue, to], true, false);
     const newCards = () =>
       db.cards.where('[deckId+queue+position]').between([deckId, Queue.New, Dexie.minKey], [deckId, Queue.New, Dexie.maxKey]);
-    const answeredToday = (stateBefore: State) =>
+    const answeredToday = (stateBefore: number) =>
       db.reviewLog.where('[deckId+stateBefore+reviewedAt]').between([deckId, stateBefore, day.start], [deckId, stateBefore, day.end]).count();
     type Cards = ReturnType<typeof newCards>;
     const head = async (collection: Cards) =>
@@ -262,8 +266,8 @@ export class Storage {
           countUpTo(inQueue(Queue.Review, Dexie.minKey, day.end), settings.reviewsPerDay),
           head(newCards()),
           countUpTo(newCards(), settings.newCardsPerDay),
-          answeredToday(State.New),
-          answeredToday(State.Review),
+          answeredToday(CardState.New),
+          answeredToday(CardState.Review),
           head(inQueue(Queue.Learning, day.end, Dexie.maxKey)),
           head(inQueue(Queue.Review, day.end, Dexie.maxKey)),
         ]);
@@ -305,16 +309,16 @@ export class Storage {
     change: (stored: CardRecord) => { after: CardRecord; log: ReviewLogRow },
   ): Promise<UndoStep> {
     const { db } = this;
-    const identity = await this.device();
+    const sync = await this.sync();
     return this.commit(
       db.transaction('rw', [db.cards, db.reviewLog, db.syncOutbox], async () => {
         const stored = checkRevision(await db.cards.get(card.id), card.rev, refused);
         const { after, log } = change(stored);
         const rev = stored.rev + 1;
-        const row = identity.withUid(log);
+        const row = sync.withUid(log);
         await db.cards.put({ ...after, rev });
         const logId = (await db.reviewLog.add(row)) as number;
-        await recordForSync(db, identity, row.reviewedAt, { records: [cardChange(stored, after)], logRows: [row] });
+        await sync.record(row.reviewedAt, { cards: [[stored, after]], logRows: [row] });
         return undoStep(label, { cards: [stored], addedLogIds: [logId], card: stored, revsAfter: { [card.id]: rev } });
       }),
       () => ({ cardIds: [card.id] }),
@@ -331,7 +335,7 @@ export class Storage {
   async undo(step: UndoStep): Promise<UndoStep> {
     const { db } = this;
     const refused = `"${step.label}" can no longer be undone`;
-    const identity = await this.device();
+    const sync = await this.sync();
     return this.commit(
       db.transaction('rw', [db.decks, db.cards, db.reviewLog, db.syncOutbox, db.logTombstones], async () => {
         for (const [id, after] of Object.entries(step.decksAfter)) {
@@ -363,16 +367,11 @@ export class Storage {
         await db.decks.bulkPut(step.decks);
         await db.cards.bulkPut(restored);
         await db.reviewLog.bulkPut(step.logRows);
-        const now = new Date();
-        await recordUndoneRows(db, identity, now, undoneRows);
-        await recordForSync(db, identity, now, {
-          records: [
-            ...step.addedCardIds.map((id) => cardChange(current.get(id), undefined)),
-            ...restored.map((card) => cardChange(current.get(card.id), card)),
-            ...step.addedDeckIds.map((id) => deckChange(decksBefore.get(id), undefined)),
-            ...step.decks.map((deck) => deckChange(decksBefore.get(deck.id), deck)),
-          ],
+        await sync.record(new Date(), {
+          cards: [...step.addedCardIds.map((id) => [current.get(id), undefined]), ...restored.map((card) => [current.get(card.id), card])] as [CardRecord | undefined, CardRecord | undefined][],
+          decks: [...step.addedDeckIds.map((id) => [decksBefore.get(id), undefined]), ...step.decks.map((deck) => [decksBefore.get(deck.id), deck])] as [Deck | undefined, Deck | undefined][],
           logRows: step.logRows.filter((row): row is StoredLogRow => !!row.uid),
+          undone: undoneRows,
         });
         return { ...step, card: step.card && restored.find((card) => card.id === step.card!.id) };
       }),
@@ -395,13 +394,13 @@ export class Storage {
     card?: CardRecord,
   ): Promise<UndoStep> {
     const { db } = this;
-    const identity = await this.device();
+    const sync = await this.sync();
     return this.commit(
       db.transaction('rw', [db.cards, db.syncOutbox], async () => {
         const stored = await Promise.all(cards.map(async (screen) => checkRevision(await db.cards.get(screen.id), screen.rev, refused)));
         const changed = stored.map((before) => ({ ...before, ...change(before), rev: before.rev + 1 }));
         await db.cards.bulkPut(changed);
-        await recordForSync(db, identity, new Date(), { records: changed.map((after, index) => cardChange(stored[index], after)) });
+        await sync.record(new Date(), { cards: changed.map((after, index) => [stored[index], after]) });
         return undoStep(label, { cards: stored, card, revsAfter: Object.fromEntries(changed.map((after) => [after.id, after.rev])) });
       }),
       () => ({ cardIds: cards.map((screen) => screen.id) }),
@@ -436,14 +435,14 @@ export class Storage {
   /** Brings back cards buried on an earlier study day. */
   async unburyBefore(studyDayNumber: number): Promise<void> {
     const { db } = this;
-    const identity = await this.device();
+    const sync = await this.sync();
     await this.commit(
       db.transaction('rw', [db.cards, db.syncOutbox], async () => {
         const buried = await db.cards.where('queue').equals(Queue.Buried).toArray();
         const due = buried.filter((card) => (card.buriedOnDay ?? 0) < studyDayNumber);
         const unburied = due.map(({ buriedOnDay: _day, ...card }) => ({ ...card, queue: queueForState(card.state), rev: card.rev + 1 }));
         await db.cards.bulkPut(unburied);
-        await recordForSync(db, identity, new Date(), { records: unburied.map((after, index) => cardChange(due[index], after)) });
+        await sync.record(new Date(), { cards: unburied.map((after, index) => [due[index], after]) });
         return due.map((card) => card.id);
       }),
       (cardIds) => ({ cardIds }),
@@ -468,14 +467,14 @@ export class Storage {
   async addCards(cards: CardRecord[]): Promise<UndoStep> {
     const { db } = this;
     const deckIds = [...new Set(cards.map((card) => card.deckId))];
-    const identity = await this.device();
+    const sync = await this.sync();
     await this.commit(
       db.transaction('rw', [db.decks, db.cards, db.syncOutbox], async () => {
         if ((await db.decks.bulkGet(deckIds)).includes(undefined)) {
           throw new StaleRecordError('This deck was deleted in another tab or window, so the card was not added.');
         }
         await db.cards.bulkAdd(cards);
-        await recordForSync(db, identity, new Date(), { records: cards.map((card) => cardChange(undefined, card)) });
+        await sync.record(new Date(), { cards: cards.map((card) => [undefined, card]) });
       }),
       () => ({ cardIds: cards.map((card) => card.id), deckIds }),
     );
@@ -490,7 +489,7 @@ export class Storage {
   async saveNote(before: CardRecord[], change: NoteChange, edited: CardRecord): Promise<UndoStep> {
     const { db } = this;
     const refused = 'your edit was not saved';
-    const identity = await this.device();
+    const sync = await this.sync();
     return this.commit(
       db.transaction('rw', [db.decks, db.cards, db.syncOutbox], async () => {
         checkRevision(await db.cards.get(edited.id), edited.rev, refused);
@@ -505,9 +504,7 @@ export class Storage {
         });
         await db.cards.bulkAdd(change.added);
         await db.cards.bulkPut(written);
-        await recordForSync(db, identity, new Date(), {
-          records: [...change.added.map((card) => cardChange(undefined, card)), ...written.map((card) => cardChange(stored.get(card.id), card))],
-        });
+        await sync.record(new Date(), { cards: [...change.added.map((card) => [undefined, card]), ...written.map((card) => [stored.get(card.id), card])] as [CardRecord | undefined, CardRecord][] });
         return undoStep('Edit', {
           cards: written.map((card) => stored.get(card.id)!),
           addedCardIds: change.added.map((added) => added.id),
@@ -520,12 +517,13 @@ export class Storage {
   }
 
   /**
-   * Cards with a new schedule replayed from their history, each with a "reschedule" log
-   * row: all decks in one transaction and one undoable step.
+   * Cards with a new schedule replayed from their history (`replan` gives it, or undefined
+   * when nothing changes), each with a "reschedule" log row: all decks in one transaction and
+   * one undoable step.
    */
-  async reschedule(deckIds: string[], schedulerFor: (deckId: string) => FSRS, now: Date): Promise<{ step: UndoStep; changed: number }> {
+  async reschedule(deckIds: string[], replan: (card: CardRecord, history: ReviewLogRow[]) => CardRecord | undefined, now: Date): Promise<{ step: UndoStep; changed: number }> {
     const { db } = this;
-    const identity = await this.device();
+    const sync = await this.sync();
     return this.commit(
       db.transaction('rw', [db.cards, db.reviewLog, db.syncOutbox], async () => {
         const cards = await db.cards.where('deckId').anyOf(deckIds).toArray();
@@ -533,13 +531,13 @@ export class Storage {
         const history = new Map<string, ReviewLogRow[]>();
         for (const row of logs) history.set(row.cardId, [...(history.get(row.cardId) ?? []), row]);
         const changes = cards.flatMap((before) => {
-          const after = rescheduleFromHistory(schedulerFor(before.deckId), before, history.get(before.id) ?? [], now);
+          const after = replan(before, history.get(before.id) ?? []);
           return after ? [{ before, after: { ...after, rev: before.rev + 1 } }] : [];
         });
         await db.cards.bulkPut(changes.map((change) => change.after));
-        const rows = changes.map((change) => identity.withUid(manualLogRow('reschedule', change.after, now)));
+        const rows = changes.map((change) => sync.withUid(manualLogRow('reschedule', change.after, now)));
         const logIds = (await db.reviewLog.bulkAdd(rows, { allKeys: true })) as number[];
-        await recordForSync(db, identity, now, { logRows: rows });
+        await sync.record(now, { logRows: rows });
         const step = undoStep('Reschedule', {
           cards: changes.map((change) => change.before),
           addedLogIds: logIds,
@@ -553,13 +551,13 @@ export class Storage {
 
   async createDeck(id: string, title: string, description: string): Promise<UndoStep> {
     const { db } = this;
-    const identity = await this.device();
+    const sync = await this.sync();
     await this.commit(
       db.transaction('rw', [db.decks, db.syncOutbox], async () => {
         const position = ((await db.decks.orderBy('position').last())?.position ?? -1) + 1;
         const deck: Deck = { id, title, description, position, origin: 'user' };
         await db.decks.add(deck);
-        await recordForSync(db, identity, new Date(), { records: [deckChange(undefined, deck)] });
+        await sync.record(new Date(), { decks: [[undefined, deck]] });
       }),
       () => ({ deckIds: [id] }),
     );
@@ -569,14 +567,14 @@ export class Storage {
   /** Renames the deck as stored (refused if another tab deleted it). */
   async renameDeck(deck: Deck, title: string, description: string, now: Date): Promise<UndoStep> {
     const { db } = this;
-    const identity = await this.device();
+    const sync = await this.sync();
     return this.commit(
       db.transaction('rw', [db.decks, db.syncOutbox], async () => {
         const stored = await db.decks.get(deck.id);
         if (!stored) throw new StaleRecordError('This deck was deleted in another tab or window, so it was not renamed.');
         const renamed = { ...stored, title, description, editedAt: now };
         await db.decks.put(renamed);
-        await recordForSync(db, identity, now, { records: [deckChange(stored, renamed)] });
+        await sync.record(now, { decks: [[stored, renamed]] });
         return undoStep('Rename deck', { decks: [stored], decksAfter: { [deck.id]: now.getTime() } });
       }),
       () => ({ deckIds: [deck.id] }),
@@ -586,7 +584,7 @@ export class Storage {
   /** Deletes a deck with all its cards and their review history, all or nothing. */
   async deleteDeck(deckId: string): Promise<UndoStep> {
     const { db } = this;
-    const identity = await this.device();
+    const sync = await this.sync();
     return this.commit(
       db.transaction('rw', [db.decks, db.cards, db.reviewLog, db.syncOutbox], async () => {
         const deck = await db.decks.get(deckId);
@@ -596,9 +594,7 @@ export class Storage {
         await db.cards.bulkDelete(cards.map((card) => card.id));
         // The deck's own settings stay (one small row), so undoing the deletion keeps them.
         await db.decks.delete(deckId);
-        await recordForSync(db, identity, new Date(), {
-          records: [...(deck ? [deckChange(deck, undefined)] : []), ...cards.map((card) => cardChange(card, undefined))],
-        });
+        await sync.record(new Date(), { decks: deck ? [[deck, undefined]] : [], cards: cards.map((card) => [card, undefined]) });
         return undoStep('Delete deck', { decks: deck ? [deck] : [], cards, logRows, decksAfter: { [deckId]: 'absent' } });
       }),
       ({ cards }) => ({ cardIds: cards.map((card) => card.id), deckIds: [deckId] }),
@@ -613,15 +609,13 @@ export class Storage {
   async saveDeckSettings(deckId: string, value: DeckSettings | undefined): Promise<void> {
     const { db } = this;
     const key = `deck:${deckId}` as const;
-    const identity = await this.device();
+    const sync = await this.sync();
     await this.track(
       db.transaction('rw', [db.settings, db.syncOutbox], async () => {
         const before = (await db.settings.get(key))?.value as DeckSettings | undefined;
         if (value) await db.settings.put({ key, value });
         else await db.settings.delete(key);
-        await recordForSync(db, identity, new Date(), {
-          records: [{ docId: deckSettingsDocId(deckId), before: settingsFields(before, deckSettingNames), after: settingsFields(value, deckSettingNames) }],
-        });
+        await sync.record(new Date(), { deckSettings: [[deckId, before, value]] });
       }),
     );
   }

@@ -4,7 +4,8 @@
 // which every card whose log changed is replayed from it, so that two devices holding the
 // same log show the same schedule. Each batch is applied in one transaction.
 import { effectiveSettings } from '../domain/deckSettings.ts';
-import { newSchedule, replaySchedule, schedulerForSettings } from '../domain/scheduler.ts';
+import { replaySchedule, schedulerForSettings } from '../domain/scheduler.ts';
+import { newSchedule } from '../domain/schedule.ts';
 import { formatClock } from '../domain/sync/clock.ts';
 import { latestClock, logDocId, type LogDoc, type RecordDoc, type SyncDoc } from '../domain/sync/documents.ts';
 import {

@@ -2,10 +2,22 @@
 // it changed and when (the outbox): the next sync sends those and nothing else. Each field's
 // change is stamped with this device's hybrid clock, so the later of two edits made on two
 // devices wins, whichever syncs first.
-import { HybridClock, newDeviceId } from '../domain/sync/clock.ts';
-import { logDocId, logRowUid } from '../domain/sync/documents.ts';
-import { cardDocId, cardFields, changedFields, deckDocId, deckFields, type Fields } from '../domain/sync/records.ts';
-import type { CardRecord, Deck, ReviewLogRow } from '../domain/types.ts';
+import { HybridClock } from '../domain/sync/clock.ts';
+import { logDocId } from '../domain/sync/documents.ts';
+import { logRowUid, newDeviceId } from '../domain/sync/ids.ts';
+import {
+  cardDocId,
+  cardFields,
+  changedFields,
+  deckDocId,
+  deckFields,
+  deckSettingNames,
+  deckSettingsDocId,
+  settingsFields,
+  studySettingsDocId,
+  type Fields,
+} from '../domain/sync/records.ts';
+import { defaultSettings, type CardRecord, type Deck, type DeckSettings, type ReviewLogRow, type StudySettings } from '../domain/types.ts';
 import type { KubecardsDatabase, OutboxRow } from './database.ts';
 
 export type StoredLogRow = ReviewLogRow & { uid: string };
@@ -45,47 +57,77 @@ export interface RecordChange {
   after: Fields;
 }
 
-export function cardChange(before: CardRecord | undefined, after: CardRecord | undefined): RecordChange {
-  const id = (after ?? before)!.id;
-  return { docId: cardDocId(id), before: before && cardFields(before), after: cardFields(after) };
+/** What a write changed, for the outbox: records as they were and are (undefined: absent), log rows written or undone. */
+export interface SyncedChanges {
+  cards?: [CardRecord | undefined, CardRecord | undefined][];
+  decks?: [Deck | undefined, Deck | undefined][];
+  studySettings?: [StudySettings | undefined, StudySettings];
+  deckSettings?: [string, DeckSettings | undefined, DeckSettings | undefined][];
+  records?: RecordChange[];
+  logRows?: StoredLogRow[];
+  /** Rows an undo took back: gone here, and tombstones that sync sends to the other devices. */
+  undone?: StoredLogRow[];
 }
 
-export function deckChange(before: Deck | undefined, after: Deck | undefined): RecordChange {
-  const id = (after ?? before)!.id;
-  return { docId: deckDocId(id), before: before && deckFields(before), after: deckFields(after) };
+const studySettingNames = Object.keys(defaultSettings);
+
+function recordChanges(changes: SyncedChanges): RecordChange[] {
+  const records = [...(changes.records ?? [])];
+  for (const [before, after] of changes.cards ?? []) {
+    records.push({ docId: cardDocId((after ?? before)!.id), before: before && cardFields(before), after: cardFields(after) });
+  }
+  for (const [before, after] of changes.decks ?? []) {
+    records.push({ docId: deckDocId((after ?? before)!.id), before: before && deckFields(before), after: deckFields(after) });
+  }
+  if (changes.studySettings) {
+    const [before, after] = changes.studySettings;
+    records.push({ docId: studySettingsDocId, before: settingsFields({ ...defaultSettings, ...before }, studySettingNames), after: settingsFields(after, studySettingNames) });
+  }
+  for (const [deckId, before, after] of changes.deckSettings ?? []) {
+    records.push({ docId: deckSettingsDocId(deckId), before: settingsFields(before, deckSettingNames), after: settingsFields(after, deckSettingNames) });
+  }
+  return records;
 }
 
 /**
- * Notes in the outbox what changed: the fields of records that differ, and the log batches
- * of rows written or taken back. Call inside the write's transaction (with db.syncOutbox).
+ * Notes what a write changed in the outbox (and the tombstones of undone rows), stamped with
+ * this device's clock. Runs inside the write's transaction, which must include
+ * db.syncOutbox (and db.logTombstones for undone rows).
  */
-export async function recordForSync(
-  db: KubecardsDatabase,
-  identity: DeviceIdentity,
-  now: Date,
-  changes: { records?: RecordChange[]; logRows?: StoredLogRow[] },
-): Promise<void> {
-  const clock = identity.clock.next(now.getTime());
-  const entries = new Map<string, OutboxRow>();
-  for (const change of changes.records ?? []) {
-    const names = changedFields(change.before, change.after);
-    if (names.length === 0) continue;
-    const entry = entries.get(change.docId) ?? { docId: change.docId, clocks: {}, mark: clock };
-    for (const name of names) entry.clocks[name] = clock;
-    entries.set(change.docId, entry);
+export class SyncRecorder {
+  constructor(
+    private readonly db: KubecardsDatabase,
+    readonly identity: DeviceIdentity,
+  ) {}
+
+  withUid<T extends ReviewLogRow>(row: T): T & { uid: string } {
+    return this.identity.withUid(row);
   }
-  for (const row of changes.logRows ?? []) {
-    const docId = logDocId(row.uid, row.reviewedAt.getTime());
-    if (!entries.has(docId)) entries.set(docId, { docId, clocks: {}, mark: clock });
+
+  async record(now: Date, changes: SyncedChanges): Promise<void> {
+    const { db } = this;
+    const clock = this.identity.clock.next(now.getTime());
+    const entries = new Map<string, OutboxRow>();
+    for (const change of recordChanges(changes)) {
+      const names = changedFields(change.before, change.after);
+      if (names.length === 0) continue;
+      const entry = entries.get(change.docId) ?? { docId: change.docId, clocks: {}, mark: clock };
+      for (const name of names) entry.clocks[name] = clock;
+      entries.set(change.docId, entry);
+    }
+    const undone = changes.undone ?? [];
+    if (undone.length > 0) await db.logTombstones.bulkPut(undone.map((row) => ({ uid: row.uid, docId: logDocId(row.uid, row.reviewedAt.getTime()) })));
+    for (const row of [...(changes.logRows ?? []), ...undone]) {
+      const docId = logDocId(row.uid, row.reviewedAt.getTime());
+      if (!entries.has(docId)) entries.set(docId, { docId, clocks: {}, mark: clock });
+    }
+    if (entries.size === 0) return;
+    const written = [...entries.values()];
+    const stored = await db.syncOutbox.bulkGet(written.map((entry) => entry.docId));
+    await db.syncOutbox.bulkPut(written.map((entry, index) => ({ ...entry, clocks: { ...stored[index]?.clocks, ...entry.clocks } })));
   }
-  if (entries.size === 0) return;
-  const written = [...entries.values()];
-  const stored = await db.syncOutbox.bulkGet(written.map((entry) => entry.docId));
-  await db.syncOutbox.bulkPut(written.map((entry, index) => ({ ...entry, clocks: { ...stored[index]?.clocks, ...entry.clocks } })));
 }
 
-/** Log rows an undo takes back: gone here, and tombstones that sync sends to the other devices. */
-export async function recordUndoneRows(db: KubecardsDatabase, identity: DeviceIdentity, now: Date, rows: StoredLogRow[]): Promise<void> {
-  await db.logTombstones.bulkPut(rows.map((row) => ({ uid: row.uid, docId: logDocId(row.uid, row.reviewedAt.getTime()) })));
-  await recordForSync(db, identity, now, { logRows: rows });
+export async function openSyncRecorder(db: KubecardsDatabase): Promise<SyncRecorder> {
+  return new SyncRecorder(db, await openDeviceIdentity(db));
 }

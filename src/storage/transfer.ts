@@ -8,8 +8,8 @@ import { planMerge, type MergeMode, type MergePlan, type StoredState, type Trans
 import { defaultSettings, Queue, type DeckSettings, type ReviewLogRow, type StudySettings } from '../domain/types.ts';
 import { ChangeChannel } from './changes.ts';
 import { openDatabase, type KubecardsDatabase } from './database.ts';
-import { deckSettingNames, deckSettingsDocId, noteDocId, noteFields, noteTypeDocId, settingsFields, studySettingsDocId } from '../domain/sync/records.ts';
-import { cardChange, deckChange, openDeviceIdentity, recordForSync, type RecordChange } from './syncOutbox.ts';
+import { noteDocId, noteFields, noteTypeDocId } from '../domain/sync/records.ts';
+import { openSyncRecorder } from './syncOutbox.ts';
 
 export class TransferStorage {
   private readonly db: KubecardsDatabase;
@@ -46,7 +46,7 @@ export class TransferStorage {
    */
   async merge(incoming: TransferRecords, mode: MergeMode, beforeWrite: (plan: MergePlan) => void = () => {}): Promise<MergePlan> {
     const { db } = this;
-    const identity = await openDeviceIdentity(db);
+    const sync = await openSyncRecorder(db);
     const tables = [db.decks, db.cards, db.notes, db.noteTypes, db.reviewLog, db.media, db.settings, db.syncOutbox];
     const plan = await db.transaction('rw', tables, async (transaction) => {
       this.transaction = transaction;
@@ -90,29 +90,23 @@ export class TransferStorage {
       await db.notes.bulkPut(plan.notes);
       await db.media.bulkPut(plan.media);
       await db.cards.bulkPut(plan.cards);
-      const rows = plan.log.map(({ id: _id, ...row }) => identity.withUid(row as ReviewLogRow));
+      const rows = plan.log.map(({ id: _id, ...row }) => sync.withUid(row as ReviewLogRow));
       await db.reviewLog.bulkAdd(rows);
-      const records: RecordChange[] = [
-        ...plan.decks.map((deck) => deckChange(decks.find((before) => before.id === deck.id), deck)),
-        ...plan.cards.map((card) => cardChange(stored.cards.get(card.id), card)),
-        ...[...plan.notes.map((note) => [noteDocId(note.id), note] as const), ...plan.noteTypes.map((noteType) => [noteTypeDocId(noteType.id), noteType] as const)].map(
-          ([docId, record]) => ({ docId, before: undefined, after: noteFields(record) }),
-        ),
-      ];
+      const storedSettings = settingsFromRows(settingRows);
+      const storedDeckSettings = new Map(storedSettings.decks);
       if (plan.settings) {
-        const storedSettings = settingsFromRows(settingRows);
-        if (plan.settings.study) {
-          await db.settings.put({ key: 'study', value: plan.settings.study });
-          const names = Object.keys(defaultSettings);
-          records.push({ docId: studySettingsDocId, before: settingsFields({ ...defaultSettings, ...storedSettings.study }, names), after: settingsFields(plan.settings.study, names) });
-        }
+        if (plan.settings.study) await db.settings.put({ key: 'study', value: plan.settings.study });
         await db.settings.bulkPut(plan.settings.decks.map(([deckId, value]) => ({ key: `deck:${deckId}` as const, value })));
-        const storedDecks = new Map(storedSettings.decks);
-        for (const [deckId, value] of plan.settings.decks) {
-          records.push({ docId: deckSettingsDocId(deckId), before: settingsFields(storedDecks.get(deckId), deckSettingNames), after: settingsFields(value, deckSettingNames) });
-        }
       }
-      await recordForSync(db, identity, new Date(), { records, logRows: rows });
+      const noteRecords = [...plan.notes.map((note) => [noteDocId(note.id), note] as const), ...plan.noteTypes.map((noteType) => [noteTypeDocId(noteType.id), noteType] as const)];
+      await sync.record(new Date(), {
+        decks: plan.decks.map((deck) => [decks.find((before) => before.id === deck.id), deck]),
+        cards: plan.cards.map((card) => [stored.cards.get(card.id), card]),
+        records: noteRecords.map(([docId, record]) => ({ docId, before: undefined, after: noteFields(record) })),
+        studySettings: plan.settings?.study && [storedSettings.study, plan.settings.study],
+        deckSettings: (plan.settings?.decks ?? []).map(([deckId, value]) => [deckId, storedDeckSettings.get(deckId), value]),
+        logRows: rows,
+      });
       return plan;
     });
     this.transaction = undefined;

@@ -137,9 +137,9 @@ export async function runSync(env: SyncEnvironment): Promise<SyncResult> {
     env.progress('preparing', 0, 1);
     const changes = await storage.localChanges(firstSync);
     await putLocalChanges(env, changes.docs);
-    // The replica holds them now: the replica, not the outbox, sends them from here on.
-    await storage.clearOutbox(changes.taken);
     let sent = await replicate('to', env, 'sending');
+    // On the server now; until then the outbox says what waits (a next sync merges it again, to no effect).
+    await storage.clearOutbox(changes.taken);
     const received = await replicate('from', env, 'receiving');
     const { applied, resolved } = await applyReplicaChanges(env);
     // Merged conflicts are new revisions: the server gets them now, not at the next sync.

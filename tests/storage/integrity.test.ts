@@ -5,7 +5,8 @@ import 'fake-indexeddb/auto';
 import { Rating, State, type Grade } from 'ts-fsrs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BuiltInDeck } from '../../src/domain/deckFile.ts';
-import { applyAnswer, createScheduler, inLogOrder, replaySchedule, scheduleOf } from '../../src/domain/scheduler.ts';
+import { applyAnswer, createScheduler, rescheduleFromHistory, inLogOrder, replaySchedule } from '../../src/domain/scheduler.ts';
+import { scheduleOf } from '../../src/domain/schedule.ts';
 import { defaultSettings, isAnswer, Queue, queueForState, type CardRecord } from '../../src/domain/types.ts';
 import { StaleRecordError, Storage, type UndoStep } from '../../src/storage/index.ts';
 import { seededRandom } from '../support/collection.ts';
@@ -100,7 +101,7 @@ describe('integrity across two tabs', () => {
         } else if (action < 0.84) {
           step = await tab.storage.reset(copy, now);
         } else if (action < 0.86) {
-          step = (await tab.storage.reschedule(['one', 'two'], () => scheduler, now)).step;
+          step = (await tab.storage.reschedule(['one', 'two'], (card, history) => rescheduleFromHistory(scheduler, card, history, now), now)).step;
         } else if (action < 0.875 && copy.deckId === 'two') {
           // Deck "one" is never deleted, so that its cards carry a month of history at the end.
           step = await tab.storage.deleteDeck('two');

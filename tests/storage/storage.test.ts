@@ -3,7 +3,8 @@ import Dexie from 'dexie';
 import { fsrs, Rating, State, type Grade } from 'ts-fsrs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BuiltInDeck } from '../../src/domain/deckFile.ts';
-import { applyAnswer, createScheduler, scheduleOf } from '../../src/domain/scheduler.ts';
+import { applyAnswer, createScheduler } from '../../src/domain/scheduler.ts';
+import { scheduleOf } from '../../src/domain/schedule.ts';
 import { defaultSettings, isAnswer, Queue, type CardRecord } from '../../src/domain/types.ts';
 import { Storage } from '../../src/storage/index.ts';
 

@@ -1,5 +1,5 @@
 import { State } from 'ts-fsrs';
-import { newSchedule } from '../../src/domain/scheduler.ts';
+import { newSchedule } from '../../src/domain/schedule.ts';
 import { queueForState, type CardRecord } from '../../src/domain/types.ts';
 
 /** A card record with plain content; FSRS fields from a new card unless overridden. */

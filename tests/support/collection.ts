@@ -2,7 +2,7 @@
 // few in learning today, a third never seen (new), and a full review log behind every
 // studied card, made by replaying answers through ts-fsrs. Deterministic for a given size.
 import { fsrs, Rating, State, type Grade } from 'ts-fsrs';
-import { newSchedule, scheduleOf } from '../../src/domain/scheduler.ts';
+import { newSchedule, scheduleOf } from '../../src/domain/schedule.ts';
 import { queueForState, type CardRecord, type ReviewLogRow } from '../../src/domain/types.ts';
 
 export const benchDeckId = 'bench';

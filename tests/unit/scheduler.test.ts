@@ -1,8 +1,9 @@
-import { fsrs, generatorParameters, GenSeedStrategyWithCardId, Rating, State, StrategyMode, type Grade } from 'ts-fsrs';
+import { createEmptyCard, fsrs, generatorParameters, GenSeedStrategyWithCardId, Rating, State, StrategyMode, type Grade } from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
 import { intervalLabel } from '../../src/domain/intervalLabel.ts';
-import { applyAnswer, createScheduler, grades, outcomeInterval, previewOutcomes, scheduleOf } from '../../src/domain/scheduler.ts';
-import { defaultSettings, Queue, type CardRecord } from '../../src/domain/types.ts';
+import { applyAnswer, createScheduler, grades, outcomeInterval, previewOutcomes } from '../../src/domain/scheduler.ts';
+import { newSchedule, scheduleOf } from '../../src/domain/schedule.ts';
+import { CardState, defaultSettings, Queue, type CardRecord } from '../../src/domain/types.ts';
 import { makeCard } from '../support/cards.ts';
 
 const start = new Date('2026-03-02T08:00:00Z');
@@ -82,5 +83,13 @@ describe('scheduling', () => {
       scheduledDays: outcome.schedule.scheduled_days,
       durationMs: 5000,
     });
+  });
+});
+
+describe('what the first screen knows of ts-fsrs without loading it', () => {
+  it('has its card states and its new card', () => {
+    expect(CardState).toEqual({ New: State.New, Learning: State.Learning, Review: State.Review, Relearning: State.Relearning });
+    const now = new Date('2026-05-01T10:00:00Z');
+    expect(newSchedule(now)).toStrictEqual(createEmptyCard(now));
   });
 });

@@ -1,6 +1,7 @@
 import { fsrs, generatorParameters, Rating, State } from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
-import { applyAnswer, createScheduler, isNewLeech, rescheduleFromHistory, scheduleOf } from '../../src/domain/scheduler.ts';
+import { applyAnswer, createScheduler, isNewLeech, rescheduleFromHistory } from '../../src/domain/scheduler.ts';
+import { scheduleOf } from '../../src/domain/schedule.ts';
 import { formToSettings, settingsToForm } from '../../src/domain/settings.ts';
 import { formatSteps, parseSteps } from '../../src/domain/steps.ts';
 import { defaultSettings, isAnswer, Queue, type ReviewLogRow } from '../../src/domain/types.ts';

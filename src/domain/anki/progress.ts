@@ -5,7 +5,8 @@
 // log by Anki's rules (scheduler/fsrs/params.rs reviews_for_fsrs, memory_state.rs), stepped
 // with ts-fsrs.
 import { fsrs, generatorParameters, S_MIN, State, type FSRS, type FSRSAlgorithm, type FSRSState, type Grade } from 'ts-fsrs';
-import { inLogOrder, newSchedule, scheduleOf } from '../scheduler.ts';
+import { inLogOrder } from '../scheduler.ts';
+import { newSchedule, scheduleOf } from '../schedule.ts';
 import { studyDay } from '../studyDay.ts';
 import {
   defaultSettings,

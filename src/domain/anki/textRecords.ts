@@ -1,7 +1,7 @@
 // A text file's notes as Kubecards records: notes of Anki's stock "Basic" note type, one card
 // each, in the deck chosen on the mapping screen. A note is known again by its first field
 // (Anki's duplicate rule for text imports), so importing the file again updates its notes.
-import { newSchedule } from '../scheduler.ts';
+import { newSchedule } from '../schedule.ts';
 import type { TransferRecords } from '../transfer/merge.ts';
 import { Queue, type CardRecord, type NoteRecord, type NoteTypeRecord } from '../types.ts';
 import { cardIdOf, noteIdOfGuid } from './importRecords.ts';

@@ -3,13 +3,6 @@
 // is always the later of the two, whatever the devices' clocks say. Ties between devices are
 // broken by device id. A clock is a string that sorts in clock order.
 
-/** Random device ids are letters and digits only, so a clock or log-row id splits on '-'. */
-export function newDeviceId(random: () => number = Math.random): string {
-  let id = '';
-  for (let i = 0; i < 12; i++) id += Math.floor(random() * 36).toString(36);
-  return id;
-}
-
 const timeDigits = 9; // base 36: enough for the year 5000
 
 export function formatClock(ms: number, deviceId: string): string {

@@ -36,11 +36,6 @@ export function logDocId(uid: string, reviewedAtMs: number): string {
   return `log:${uid.split('-')[0]}:${new Date(reviewedAtMs).toISOString().slice(0, 10)}`;
 }
 
-/** A log row's id across devices: the device, the time and a counter. */
-export function logRowUid(deviceId: string, reviewedAtMs: number, counter: number): string {
-  return `${deviceId}-${reviewedAtMs.toString(36)}-${counter.toString(36)}`;
-}
-
 function jsonKey(value: Json | undefined): string {
   return JSON.stringify(value ?? null);
 }

@@ -4,7 +4,8 @@
 // schedule; one whose two sides each bring rows gets the schedule the united log replays to.
 // Nothing is ever deleted, so merging the same records twice changes nothing.
 import type { FSRS } from 'ts-fsrs';
-import { inLogOrder, replaySchedule, scheduleOf } from '../scheduler.ts';
+import { inLogOrder, replaySchedule } from '../scheduler.ts';
+import { scheduleOf } from '../schedule.ts';
 import {
   Queue,
   queueForState,

@@ -1,5 +1,7 @@
 import { schedulerFor } from '../../app/schedulers.ts';
 import type { Session } from '../../app/session.ts';
+import { rescheduleFromHistory } from '../../domain/scheduler.ts';
+import type { CardRecord, ReviewLogRow } from '../../domain/types.ts';
 
 /**
  * After desired retention changed: offers to reschedule the decks' cards from their review
@@ -10,7 +12,9 @@ export async function offerReschedule(session: Session, deckIds: string[]): Prom
   if (!confirm('Desired retention changed. Reschedule the studied cards from their review history now? (Undo can take it back.)')) {
     return undefined;
   }
-  const { step, changed } = await session.storage.reschedule(deckIds, (deckId) => schedulerFor(session, deckId), new Date());
+  const now = new Date();
+  const replan = (card: CardRecord, history: ReviewLogRow[]) => rescheduleFromHistory(schedulerFor(session, card.deckId), card, history, now);
+  const { step, changed } = await session.storage.reschedule(deckIds, replan, now);
   session.undo.push(step);
   return `Rescheduled ${changed} cards.`;
 }
