@@ -22,8 +22,8 @@ function show(session: Session | 'data-lost') {
   root.textContent = ''; // the "Loading…" placeholder; Preact does not replace existing children
   render(session === 'data-lost' ? <DataLostScreen onStartAgain={startAgain} /> : <App session={session} />, root);
   clearStaleChunkReload();
-  // The daily backup into the user's folder, once the first screen is up; it never blocks study.
-  if (session !== 'data-lost') setTimeout(() => import('./app/backups.ts').then(({ dailyBackup }) => dailyBackup()).catch(() => {}), 3000);
+  // The daily backup and sync, once the first screen is up; they never block study.
+  if (session !== 'data-lost') setTimeout(() => import('./app/background.ts').then(({ startBackgroundWork }) => startBackgroundWork(session)).catch(() => {}), 3000);
 }
 
 /** After the data was lost: the built-in decks, from the home screen whatever the address said. */

@@ -15,6 +15,7 @@ const CardEditor = lazy(() => import('./cards/CardEditor.tsx').then((module) => 
 const DeckOptionsScreen = lazy(() => import('./settings/DeckOptionsScreen.tsx').then((module) => module.DeckOptionsScreen));
 const StatsScreen = lazy(() => import('./stats/StatsScreen.tsx').then((module) => module.StatsScreen));
 const DataScreen = lazy(() => import('./transfer/DataScreen.tsx').then((module) => module.DataScreen));
+const SyncScreen = lazy(() => import('./sync/SyncScreen.tsx').then((module) => module.SyncScreen));
 const SettingsScreen = lazy(() => import('./settings/SettingsScreen.tsx').then((module) => module.SettingsScreen));
 
 function queryFromHash(hash: string): string {
@@ -43,6 +44,8 @@ function screenFor(hash: string, session: Session) {
       return <StatsScreen session={session} />;
     case 'data':
       return <DataScreen session={session} />;
+    case 'sync':
+      return <SyncScreen session={session} />;
     case 'card':
       return <CardScreen key={id} session={session} cardId={id} />;
     case 'add':

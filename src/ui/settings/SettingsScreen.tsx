@@ -48,6 +48,13 @@ export function SettingsScreen({ session }: { session: Session }) {
           </p>
         )}
       </section>
+      <section aria-labelledby="sync-title">
+        <h2 id="sync-title">Sync between devices</h2>
+        <p class="muted">Study on your phone, write cards on your laptop: both through your own CouchDB server.</p>
+        <a class="button" href="#/sync">
+          Sync settings
+        </a>
+      </section>
       <section aria-labelledby="storage-title">
         <h2 id="storage-title">Storage on this device</h2>
         {isIosBrowserTab() && (

@@ -1,0 +1,39 @@
+// What the page knows about sync: where to and whether it is on, the last result, and how
+// many changes wait. A connection of its own, opened by the sync code, which loads only
+// once the first screen is up.
+import type { SyncConfig, SyncStatus } from '../domain/sync/status.ts';
+import { openDatabase, type KubecardsDatabase } from './database.ts';
+
+export class SyncStateStorage {
+  private readonly db: KubecardsDatabase;
+
+  constructor(name = 'kubecards') {
+    this.db = openDatabase(name);
+    this.db.on('versionchange', () => {
+      this.db.close({ disableAutoOpen: true });
+      return false;
+    });
+  }
+
+  async config(): Promise<SyncConfig | undefined> {
+    return (await this.db.meta.get('syncConfig'))?.value as SyncConfig | undefined;
+  }
+
+  async saveConfig(config: SyncConfig): Promise<void> {
+    await this.db.meta.put({ key: 'syncConfig', value: config });
+  }
+
+  async status(): Promise<SyncStatus> {
+    return ((await this.db.meta.get('syncStatus'))?.value as SyncStatus | undefined) ?? {};
+  }
+
+  /** Changes made here that no sync has taken yet. */
+  async waiting(): Promise<number> {
+    return this.db.syncOutbox.count();
+  }
+
+  /** This device's id: it names the local replica, which belongs to one database on one server. */
+  async deviceId(): Promise<string | undefined> {
+    return (await this.db.meta.get('deviceId'))?.value as string | undefined;
+  }
+}
