@@ -4,6 +4,7 @@
 // which every card whose log changed is replayed from it, so that two devices holding the
 // same log show the same schedule. Each batch is applied in one transaction.
 import { effectiveSettings } from '../domain/deckSettings.ts';
+import { formToSettings, settingsToForm } from '../domain/settings.ts';
 import { replaySchedule, schedulerForSettings } from '../domain/scheduler.ts';
 import { newSchedule } from '../domain/schedule.ts';
 import { formatClock } from '../domain/sync/clock.ts';
@@ -20,6 +21,7 @@ import {
   logRowFromSynced,
   noteDocId,
   noteFields,
+  noteFromFields,
   noteTypeDocId,
   ownCardFields,
   ownDeckFields,
@@ -36,8 +38,6 @@ import {
   queueForState,
   type CardRecord,
   type DeckSettings,
-  type NoteRecord,
-  type NoteTypeRecord,
   type ReviewLogRow,
   type StudySettings,
 } from '../domain/types.ts';
@@ -58,6 +58,15 @@ export interface AppliedCounts {
 }
 
 const held: readonly Queue[] = [Queue.Suspended, Queue.Buried, Queue.Retired];
+
+/** Whether settings from another device are ones the settings form would save (a damaged document's are not). */
+function validSettings(settings: StudySettings): boolean {
+  try {
+    return 'settings' in formToSettings(settingsToForm(settings));
+  } catch {
+    return false;
+  }
+}
 
 function utcDayBounds(docId: string): [Date, Date] {
   const start = new Date(`${docId.split(':')[2]}T00:00:00Z`);
@@ -121,9 +130,10 @@ export class SyncStorage {
       const pending = new Map(taken.map((entry) => [entry.docId, entry]));
       const docs = new Map<string, SyncDoc>();
       const oldest = formatClock(0, deviceId);
-      const addRecord = (docId: string, fields: Fields, fallback = (_name: string) => oldest) => {
+      // `own`: what a first sync sends of the record besides the fields changed since the outbox began.
+      const addRecord = (docId: string, fields: Fields, own: Fields = fields, fallback = (_name: string) => oldest) => {
         const clocks = pending.get(docId)?.clocks ?? {};
-        const names = everything ? Object.keys(fields) : Object.keys(clocks);
+        const names = everything ? [...new Set([...Object.keys(own), ...Object.keys(clocks)])] : Object.keys(clocks);
         if (names.length === 0) return;
         docs.set(docId, {
           _id: docId,
@@ -137,13 +147,13 @@ export class SyncStorage {
       const byPrefix = (prefix: string) => [...pending.keys()].filter((docId) => docId.startsWith(prefix)).map((docId) => docId.slice(prefix.length));
       const cards = everything ? await db.cards.toArray() : (await db.cards.bulkGet(byPrefix('card:'))).filter((card) => card !== undefined);
       const cardIds = new Set(cards.map((card) => card.id));
-      for (const card of cards) addRecord(cardDocId(card.id), everything && !pending.has(cardDocId(card.id)) ? ownCardFields(card) : cardFields(card), () => editedClock(card.editedAt));
+      for (const card of cards) addRecord(cardDocId(card.id), cardFields(card), ownCardFields(card), () => editedClock(card.editedAt));
       // Cards gone since their change: their document says so.
       for (const id of byPrefix('card:')) if (!cardIds.has(id)) addRecord(cardDocId(id), cardFields(undefined));
 
       const decks = everything ? await db.decks.toArray() : (await db.decks.bulkGet(byPrefix('deck:'))).filter((deck) => deck !== undefined);
       const deckIds = new Set(decks.map((deck) => deck.id));
-      for (const deck of decks) addRecord(deckDocId(deck.id), everything && !pending.has(deckDocId(deck.id)) ? ownDeckFields(deck) : deckFields(deck), () => editedClock(deck.editedAt));
+      for (const deck of decks) addRecord(deckDocId(deck.id), deckFields(deck), ownDeckFields(deck), () => editedClock(deck.editedAt));
       for (const id of byPrefix('deck:')) if (!deckIds.has(id)) addRecord(deckDocId(id), deckFields(undefined));
 
       const settingRows = await db.settings.toArray();
@@ -237,7 +247,7 @@ export class SyncStorage {
       let study: StudySettings = { ...defaultSettings, ...storedStudy };
       if (studyDoc) {
         const next = settingsFromFields({ ...study }, newer(studyDoc));
-        if (JSON.stringify(next) !== JSON.stringify(study)) {
+        if (validSettings(next) && JSON.stringify(next) !== JSON.stringify(study)) {
           await db.settings.put({ key: 'study', value: next });
           settingsChanged = true;
         }
@@ -247,7 +257,7 @@ export class SyncStorage {
         const key = `deck:${id}` as const;
         const before = (await db.settings.get(key))?.value as DeckSettings | undefined;
         const next = settingsFromFields<DeckSettings>(before, fields);
-        if (JSON.stringify(next) === JSON.stringify(before ?? {})) continue;
+        if (!validSettings({ ...study, ...next }) || JSON.stringify(next) === JSON.stringify(before ?? {})) continue;
         if (Object.keys(next).length > 0) await db.settings.put({ key, value: next });
         else await db.settings.delete(key);
         settingsChanged = true;
@@ -268,10 +278,9 @@ export class SyncStorage {
         changedDeckIds.push(id);
       }
       for (const { fields } of [...ofKind('note:'), ...ofKind('noteType:')]) {
-        const record = fields.record as unknown as (NoteRecord & NoteTypeRecord) | undefined;
-        if (!record || typeof record.id !== 'string') continue;
-        if ('guid' in record) await db.notes.put(record as NoteRecord);
-        else await db.noteTypes.put(record as NoteTypeRecord);
+        const record = noteFromFields(fields);
+        if (record && 'note' in record) await db.notes.put(record.note);
+        else if (record) await db.noteTypes.put(record.noteType);
       }
 
       // Cards: content and state from their documents; new ones start new, then replay below.
@@ -343,15 +352,18 @@ export class SyncStorage {
       const replayIds = [...toReplay].filter((id) => present.has(id));
       const toRead = replayIds.filter((id) => !written.has(id));
       for (const card of await db.cards.bulkGet(toRead)) if (card) written.set(card.id, card);
+      const stored = new Map((await db.cards.bulkGet([...written.keys()])).flatMap((card) => (card ? [[card.id, card]] : [])));
       for (const id of replayIds) {
         const card = written.get(id);
         if (!card) continue;
+        // A log left empty (its only answer undone elsewhere) leaves a new card.
         const schedule = replaySchedule(schedulerFor(card.deckId), id, logs.get(id) ?? []) ?? newSchedule(now);
         const replayed: CardRecord = { ...card, ...schedule, queue: held.includes(card.queue) ? card.queue : queueForState(schedule.state) };
         if (!schedule.last_review) delete replayed.last_review;
-        written.set(id, replayed);
+        // A card the replay leaves as it is keeps its revision: a screen showing it stays valid.
+        if (stored.has(id) && JSON.stringify(replayed) === JSON.stringify(stored.get(id))) written.delete(id);
+        else written.set(id, replayed);
       }
-      const stored = new Map((await db.cards.bulkGet([...written.keys()])).flatMap((card) => (card ? [[card.id, card]] : [])));
       await db.cards.bulkPut([...written.values()].map((card) => ({ ...card, rev: (stored.get(card.id)?.rev ?? card.rev) + (stored.has(card.id) ? 1 : 0) })));
       if (seq !== undefined) await db.meta.put({ key: 'syncAppliedSeq', value: seq });
       await db.meta.put({ key: 'clock', value: identity.clock.latest });

@@ -45,5 +45,7 @@ export interface ReplicaOptions {
   auth?: { username: string; password: string };
   /** Don't create the database on the server: a missing one is the user's mistake to report. */
   skip_setup?: boolean;
+  /** Keep only the newest revision of each document: a day's log batch is rewritten at every sync. */
+  auto_compaction?: boolean;
   fetch?: (url: string | URL | Request, init?: RequestInit) => Promise<Response>;
 }

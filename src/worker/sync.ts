@@ -16,7 +16,7 @@ async function handle(command: SyncCommand): Promise<void> {
     post({ type: 'forgotten' });
     return;
   }
-  const local = new PouchDB(command.replica);
+  const local = new PouchDB(command.replica, { auto_compaction: true });
   // skip_setup: a missing database is reported, never created (CouchDB lets only admins).
   const remote = new PouchDB(command.url, { auth: { username: command.username, password: command.password }, skip_setup: true });
   try {

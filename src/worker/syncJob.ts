@@ -125,7 +125,8 @@ async function applyReplicaChanges(env: SyncEnvironment): Promise<{ applied: App
     applied.settingsChanged ||= counts.settingsChanged;
     env.progress('applying', Math.min(ordered.length, start + batchSize), ordered.length);
   }
-  if (ordered.length === 0 && lastSeq !== since) await env.storage.apply([], lastSeq);
+  // Even with nothing to apply, the position is kept: the next sync is no longer a first one.
+  if (ordered.length === 0) await env.storage.apply([], lastSeq);
   return { applied, resolved };
 }
 

@@ -58,7 +58,7 @@ class Device {
   constructor(readonly name: string) {
     this.storage = new Storage(name);
     this.sync = new SyncStorage(name);
-    this.replica = new PouchDB(`${name}-replica`);
+    this.replica = new PouchDB(`${name}-replica`, { auto_compaction: true });
     devices.push(this);
   }
 
@@ -177,6 +177,19 @@ describe('sync between two devices', () => {
     expect(again.status.sent).toBe(0);
     expect(again.applied.rows).toBe(0);
     expect((await phone.cards()).map(visible)).toEqual(phoneCards.map(visible));
+  });
+
+  it('sends none of the built-in decks, only what the user changed of them', async () => {
+    const phone = await newDevice();
+    await phone.syncNow();
+    expect(await server.docCount(database)).toBe(0);
+    await phone.storage.setFlag((await phone.storage.card('sigs-3'))!, 2);
+    await phone.syncNow();
+    const response = await fetch(`${server.url}/${database}/_all_docs?include_docs=true`, {
+      headers: { authorization: `Basic ${btoa(`${server.admin.username}:${server.admin.password}`)}` },
+    });
+    const { rows } = (await response.json()) as { rows: { id: string; doc: { fields: Record<string, unknown> } }[] };
+    expect(rows.map((row) => [row.id, row.doc.fields])).toEqual([['card:sigs-3', { flag: 2 }]]);
   });
 
   it('takes back an answer undone after it was sent, on the other device too', { timeout: 30_000 }, async () => {

@@ -31,9 +31,17 @@ export interface LogDoc {
 
 export type SyncDoc = RecordDoc | LogDoc;
 
-/** The batch a log row belongs to: the device that wrote it and the UTC day it was made on. */
+/** Rows per batch at most: a reschedule or an import writes thousands of rows at one time. */
+export const rowsPerBatch = 500;
+
+/**
+ * The batch a log row belongs to: the device that wrote it, the UTC day it was made on, and
+ * which run of that device's counter (rows written one after the other share a batch).
+ */
 export function logDocId(uid: string, reviewedAtMs: number): string {
-  return `log:${uid.split('-')[0]}:${new Date(reviewedAtMs).toISOString().slice(0, 10)}`;
+  const [device, , counter] = uid.split('-');
+  const run = Math.floor((parseInt(counter ?? '0', 36) || 0) / rowsPerBatch);
+  return `log:${device}:${new Date(reviewedAtMs).toISOString().slice(0, 10)}:${run.toString(36)}`;
 }
 
 function jsonKey(value: Json | undefined): string {

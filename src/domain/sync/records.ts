@@ -19,6 +19,8 @@ import type { Json, SyncedLogRow } from './documents.ts';
 
 export type Fields = Record<string, Json>;
 
+const cardKinds: readonly string[] = ['basic', 'cloze', 'html'] satisfies CardRecord['kind'][];
+
 export const cardDocId = (cardId: string) => `card:${cardId}`;
 export const deckDocId = (deckId: string) => `deck:${deckId}`;
 export const studySettingsDocId = 'settings:study';
@@ -85,6 +87,8 @@ export function cardFromFields(id: string, stored: CardRecord | undefined, field
   const merged = { ...cardFields(stored), ...fields };
   if (merged.deleted === true) return 'deleted';
   if (!stored && (typeof merged.front !== 'string' || typeof merged.deckId !== 'string')) return 'unknown';
+  // Another device, or anyone with the password, wrote these: a card of no kind this app shows stays out.
+  if (!cardKinds.includes(merged.kind as string)) return 'unknown';
   const base: CardRecord = stored ?? ({ id, rev: 0, ...schedule } as CardRecord);
   const card: CardRecord = {
     ...base,
@@ -164,6 +168,21 @@ export function settingsFromFields<T extends StudySettings | DeckSettings>(store
 
 export function noteFields(note: NoteRecord | NoteTypeRecord): Fields {
   return { record: json(note) };
+}
+
+const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** The imported note or note type a document holds, if it has the shape this app writes. */
+export function noteFromFields(fields: Fields): { note: NoteRecord } | { noteType: NoteTypeRecord } | undefined {
+  const record = fields.record as Record<string, unknown> | null | undefined;
+  if (!record || typeof record !== 'object' || typeof record.id !== 'string' || !isStrings(record.fields)) return undefined;
+  if (typeof record.guid === 'string' && typeof record.noteTypeId === 'string') return { note: record as unknown as NoteRecord };
+  const templates = record.templates;
+  const templatesValid = Array.isArray(templates) && templates.every((template) => template && ['name', 'front', 'back'].every((name) => typeof template[name] === 'string'));
+  if (typeof record.name === 'string' && (record.kind === 'standard' || record.kind === 'cloze') && typeof record.css === 'string' && templatesValid) {
+    return { noteType: record as unknown as NoteTypeRecord };
+  }
+  return undefined;
 }
 
 /** A log row as JSON, with the id it is known by on every device. */
