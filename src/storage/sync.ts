@@ -8,7 +8,7 @@ import { formToSettings, settingsToForm } from '../domain/settings.ts';
 import { replaySchedule, schedulerForSettings } from '../domain/scheduler.ts';
 import { newSchedule } from '../domain/schedule.ts';
 import { formatClock } from '../domain/sync/clock.ts';
-import { latestClock, logDocId, type LogDoc, type RecordDoc, type SyncDoc } from '../domain/sync/documents.ts';
+import { latestClock, logDocId, type LogDoc, type MediaDoc, type RecordDoc, type SyncDoc } from '../domain/sync/documents.ts';
 import {
   cardDocId,
   cardFields,
@@ -19,6 +19,8 @@ import {
   deckSettingNames,
   deckSettingsDocId,
   logRowFromSynced,
+  mediaDoc,
+  mediaFromDoc,
   noteDocId,
   noteFields,
   noteFromFields,
@@ -125,7 +127,7 @@ export class SyncStorage {
   async localChanges(everything: boolean): Promise<LocalChanges> {
     const { db } = this;
     const { deviceId } = await this.device();
-    return db.transaction('r', [db.syncOutbox, db.cards, db.decks, db.reviewLog, db.logTombstones, db.settings, db.notes, db.noteTypes], async () => {
+    return db.transaction('r', [db.syncOutbox, db.cards, db.decks, db.reviewLog, db.logTombstones, db.settings, db.notes, db.noteTypes, db.media], async () => {
       const taken = await db.syncOutbox.toArray();
       const pending = new Map(taken.map((entry) => [entry.docId, entry]));
       const docs = new Map<string, SyncDoc>();
@@ -168,6 +170,8 @@ export class SyncStorage {
       for (const note of notes) addRecord(noteDocId(note.id), noteFields(note));
       const noteTypes = everything ? await db.noteTypes.toArray() : (await db.noteTypes.bulkGet(byPrefix('noteType:'))).filter((type) => type !== undefined);
       for (const noteType of noteTypes) addRecord(noteTypeDocId(noteType.id), noteFields(noteType));
+      const media = everything ? await db.media.toArray() : (await db.media.bulkGet(byPrefix('media:'))).filter((file) => file !== undefined);
+      for (const file of media) docs.set(`media:${file.name}`, mediaDoc(file));
 
       // Log batches: every row, or the rows of each batch in the outbox, with its tombstones.
       const logDocs = new Map<string, LogDoc>();
@@ -224,7 +228,7 @@ export class SyncStorage {
   async apply(docs: SyncDoc[], seq?: string | number): Promise<AppliedCounts> {
     const { db } = this;
     const identity = await this.device();
-    const tables = [db.cards, db.decks, db.reviewLog, db.settings, db.notes, db.noteTypes, db.syncOutbox, db.meta];
+    const tables = [db.cards, db.decks, db.reviewLog, db.settings, db.notes, db.noteTypes, db.media, db.syncOutbox, db.meta];
     const result = await db.transaction('rw', tables, async () => {
       const records = docs.filter((doc): doc is RecordDoc => doc.type === 'record');
       const logDocs = docs.filter((doc): doc is LogDoc => doc.type === 'log');
@@ -282,6 +286,10 @@ export class SyncStorage {
         if (record && 'note' in record) await db.notes.put(record.note);
         else if (record) await db.noteTypes.put(record.noteType);
       }
+      // Media files never change: one already stored under the name stays.
+      const files = docs.flatMap((doc) => (doc.type === 'media' ? [mediaFromDoc(doc as MediaDoc)] : [])).filter((file) => file !== undefined);
+      const storedFiles = await db.media.bulkGet(files.map((file) => file.name));
+      await db.media.bulkAdd(files.filter((_, index) => !storedFiles[index]));
 
       // Cards: content and state from their documents; new ones start new, then replay below.
       const now = new Date();

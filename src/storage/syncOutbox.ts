@@ -64,6 +64,8 @@ export interface SyncedChanges {
   studySettings?: [StudySettings | undefined, StudySettings];
   deckSettings?: [string, DeckSettings | undefined, DeckSettings | undefined][];
   records?: RecordChange[];
+  /** Documents that changed as a whole (media files). */
+  docIds?: string[];
   logRows?: StoredLogRow[];
   /** Rows an undo took back: gone here, and tombstones that sync sends to the other devices. */
   undone?: StoredLogRow[];
@@ -115,6 +117,7 @@ export class SyncRecorder {
       for (const name of names) entry.clocks[name] = clock;
       entries.set(change.docId, entry);
     }
+    for (const docId of changes.docIds ?? []) entries.set(docId, { docId, clocks: {}, mark: clock });
     const undone = changes.undone ?? [];
     if (undone.length > 0) await db.logTombstones.bulkPut(undone.map((row) => ({ uid: row.uid, docId: logDocId(row.uid, row.reviewedAt.getTime()) })));
     for (const row of [...(changes.logRows ?? []), ...undone]) {

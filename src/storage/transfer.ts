@@ -8,7 +8,7 @@ import { planMerge, type MergeMode, type MergePlan, type StoredState, type Trans
 import { defaultSettings, Queue, type DeckSettings, type ReviewLogRow, type StudySettings } from '../domain/types.ts';
 import { ChangeChannel } from './changes.ts';
 import { openDatabase, type KubecardsDatabase } from './database.ts';
-import { noteDocId, noteFields, noteTypeDocId } from '../domain/sync/records.ts';
+import { mediaDocId, noteDocId, noteFields, noteTypeDocId } from '../domain/sync/records.ts';
 import { openSyncRecorder } from './syncOutbox.ts';
 
 export class TransferStorage {
@@ -103,6 +103,7 @@ export class TransferStorage {
         decks: plan.decks.map((deck) => [decks.find((before) => before.id === deck.id), deck]),
         cards: plan.cards.map((card) => [stored.cards.get(card.id), card]),
         records: noteRecords.map(([docId, record]) => ({ docId, before: undefined, after: noteFields(record) })),
+        docIds: plan.media.map((file) => mediaDocId(file.name)),
         studySettings: plan.settings?.study && [storedSettings.study, plan.settings.study],
         deckSettings: (plan.settings?.decks ?? []).map(([deckId, value]) => [deckId, storedDeckSettings.get(deckId), value]),
         logRows: rows,

@@ -25,9 +25,10 @@ export interface Replication extends Promise<ReplicationResult> {
 }
 
 export interface ReplicaDatabase {
-  allDocs(options: { keys: string[]; include_docs: true; conflicts?: boolean }): Promise<{ rows: ReplicaRow[] }>;
+  /** With `attachments`, attachments come inline, base64 in `data`. */
+  allDocs(options: { keys: string[]; include_docs: true; conflicts?: boolean; attachments?: boolean }): Promise<{ rows: ReplicaRow[] }>;
   bulkDocs(docs: object[]): Promise<BulkResult[]>;
-  get(id: string, options?: { rev?: string }): Promise<Record<string, unknown>>;
+  get(id: string, options?: { rev?: string; attachments?: boolean }): Promise<Record<string, unknown>>;
   changes(options: { since: string | number; limit?: number; return_docs?: boolean }): Promise<{
     results: { id: string; seq: string | number; deleted?: boolean }[];
     last_seq: string | number;

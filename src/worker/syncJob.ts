@@ -8,7 +8,7 @@
 //    what was not applied. Concurrent edits on two devices are conflicts in CouchDB: they are
 //    merged (field by field, logs united) into one revision, never shown to the user.
 import { describeSyncError, type SyncStatus } from '../domain/sync/status.ts';
-import { mergeDocs, parseSyncDoc, sameContent, type SyncDoc } from '../domain/sync/documents.ts';
+import { mergeDocs, parseSyncDoc, sameContent, type MediaDoc, type SyncDoc } from '../domain/sync/documents.ts';
 import type { AppliedCounts, SyncStorage } from '../storage/sync.ts';
 import type { ReplicaDatabase, ReplicaRow } from './replica.ts';
 
@@ -52,6 +52,13 @@ async function replicate(direction: 'to' | 'from', env: SyncEnvironment, phase: 
   return result.docs_written;
 }
 
+/** A document as the replica stores it: a media file's bytes as its attachment. */
+function replicaForm(doc: Omit<SyncDoc, '_rev'>): object {
+  if (doc.type !== 'media') return doc;
+  const { data, ...rest } = doc as MediaDoc;
+  return { ...rest, _attachments: { file: { content_type: rest.contentType, data } } };
+}
+
 /** Writes this device's versions into the replica, merged with its own; returns how many changed. */
 async function putLocalChanges(env: SyncEnvironment, docs: SyncDoc[]): Promise<void> {
   for (let start = 0; start < docs.length; start += batchSize) {
@@ -65,7 +72,7 @@ async function putLocalChanges(env: SyncEnvironment, docs: SyncDoc[]): Promise<v
       const rev = rows[index].value?.rev;
       writes.push(rev && !rows[index].value?.deleted ? { ...merged, _rev: rev } : { ...merged, _rev: undefined });
     });
-    const results = await env.local.bulkDocs(writes.map(({ _rev, ...doc }) => (_rev ? { ...doc, _rev } : doc)));
+    const results = await env.local.bulkDocs(writes.map(({ _rev, ...doc }) => ({ ...replicaForm(doc), ...(_rev ? { _rev } : {}) })));
     const failed = results.find((result) => result.error);
     if (failed) throw new Error(`The local replica refused ${failed.id}: ${failed.error}`);
     env.progress('preparing', start + batch.length, docs.length);
@@ -85,12 +92,12 @@ async function resolveConflicts(env: SyncEnvironment, rows: ReplicaRow[]): Promi
     const conflicts = row.doc._conflicts ?? [];
     if (conflicts.length > 0) {
       for (const rev of conflicts) {
-        const other = parseSyncDoc(await env.local.get(row.id, { rev }));
+        const other = parseSyncDoc(await env.local.get(row.id, { rev, attachments: true }));
         if (doc && other && other.type === doc.type) doc = mergeDocs(doc, other);
         else doc ??= other;
       }
       const writes: object[] = conflicts.map((rev) => ({ _id: row.id, _rev: rev, _deleted: true }));
-      if (doc) writes.unshift({ ...doc, _rev: row.doc._rev });
+      if (doc) writes.unshift({ ...replicaForm(doc), _rev: row.doc._rev });
       await env.local.bulkDocs(writes);
       resolved++;
     }
@@ -115,7 +122,7 @@ async function applyReplicaChanges(env: SyncEnvironment): Promise<{ applied: App
   let resolved = 0;
   for (let start = 0; start < ordered.length; start += batchSize) {
     const keys = ordered.slice(start, start + batchSize);
-    const { rows } = await env.local.allDocs({ keys, include_docs: true, conflicts: true });
+    const { rows } = await env.local.allDocs({ keys, include_docs: true, conflicts: true, attachments: true });
     const batch = await resolveConflicts(env, rows);
     resolved += batch.resolved;
     const last = start + batchSize >= ordered.length;

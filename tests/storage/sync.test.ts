@@ -12,6 +12,7 @@ import { defaultSettings, isAnswer, Queue, type CardRecord, type ReviewLogRow } 
 import { openDatabase } from '../../src/storage/database.ts';
 import { Storage } from '../../src/storage/index.ts';
 import { SyncStorage } from '../../src/storage/sync.ts';
+import { TransferStorage } from '../../src/storage/transfer.ts';
 import type { ReplicaDatabase, ReplicaOptions } from '../../src/worker/replica.ts';
 import { runSync, SyncFailure, type SyncPhase } from '../../src/worker/syncJob.ts';
 import { startSyncServer, type SyncServer } from '../support/syncServer.ts';
@@ -19,6 +20,22 @@ import { startSyncServer, type SyncServer } from '../support/syncServer.ts';
 // pouchdb-browser reads `self` when it loads and `navigator` when it first writes; Node has neither.
 vi.stubGlobal('self', globalThis);
 vi.stubGlobal('navigator', { userAgent: 'Node.js' });
+// …nor FileReader, with which PouchDB reads attachments (media files) for the server.
+vi.stubGlobal(
+  'FileReader',
+  class {
+    onloadend: ((event: { target: { result: unknown } }) => void) | null = null;
+    private read(blob: Blob, as: (buffer: ArrayBuffer) => string | ArrayBuffer) {
+      void blob.arrayBuffer().then((buffer) => this.onloadend?.({ target: { result: as(buffer) } }));
+    }
+    readAsArrayBuffer(blob: Blob) {
+      this.read(blob, (buffer) => buffer);
+    }
+    readAsBinaryString(blob: Blob) {
+      this.read(blob, (buffer) => Buffer.from(buffer).toString('latin1'));
+    }
+  },
+);
 const { default: PouchDB } = (await import('pouchdb-browser')) as { default: new (name: string, options?: ReplicaOptions) => ReplicaDatabase };
 
 const scheduler = createScheduler(defaultSettings);
@@ -238,6 +255,20 @@ describe('sync between two devices', () => {
     expect(await phone.storage.deck('mine')).toBeUndefined();
     expect(await phone.storage.card(added.id)).toBeUndefined();
     expect((await phone.storage.card('sigs-2'))?.queue).toBe(Queue.New);
+  });
+
+  it('carries media files of imported notes, as attachments', { timeout: 30_000 }, async () => {
+    const phone = await newDevice();
+    const laptop = await newDevice();
+    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 256);
+    const transfer = new TransferStorage(phone.name);
+    await transfer.merge({ decks: [], noteTypes: [], notes: [], cards: [], log: [], media: [{ name: 'pod diagram.png', type: 'image/png', bytes }] }, 'import');
+    transfer.close();
+    await phone.syncNow();
+    await laptop.syncNow();
+    const file = await laptop.storage.mediaFile('pod diagram.png');
+    expect(file?.type).toBe('image/png');
+    expect(file && Buffer.from(file.bytes).equals(Buffer.from(bytes))).toBe(true);
   });
 
   it('catches up a device that was offline for 30 days', { timeout: 60_000 }, async () => {

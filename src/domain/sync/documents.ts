@@ -29,7 +29,20 @@ export interface LogDoc {
   undone: string[];
 }
 
-export type SyncDoc = RecordDoc | LogDoc;
+/**
+ * A media file of imported notes, by name: it never changes (an import keeps the first file
+ * of a name), so two versions are the same file. `data` is its bytes in base64: in CouchDB
+ * an attachment, which the replication carries.
+ */
+export interface MediaDoc {
+  _id: string;
+  _rev?: string;
+  type: 'media';
+  contentType: string;
+  data?: string;
+}
+
+export type SyncDoc = RecordDoc | LogDoc | MediaDoc;
 
 /** Rows per batch at most: a reschedule or an import writes thousands of rows at one time. */
 export const rowsPerBatch = 500;
@@ -73,11 +86,13 @@ export function mergeLogDocs(a: LogDoc, b: LogDoc): LogDoc {
 }
 
 export function mergeDocs<T extends SyncDoc>(a: T, b: T): T {
+  if (a.type === 'media') return (a.data !== undefined ? a : { ...a, data: (b as MediaDoc).data }) as T;
   return (a.type === 'log' ? mergeLogDocs(a, b as LogDoc) : mergeRecordDocs(a as RecordDoc, b as RecordDoc)) as T;
 }
 
 /** Whether two versions of a document say the same (revisions aside). */
 export function sameContent(a: SyncDoc, b: SyncDoc): boolean {
+  if (a.type === 'media' || b.type === 'media') return a.type === b.type;
   const { _rev: _a, ...restA } = a;
   const { _rev: _b, ...restB } = b;
   return JSON.stringify(restA) === JSON.stringify(restB);
@@ -85,7 +100,7 @@ export function sameContent(a: SyncDoc, b: SyncDoc): boolean {
 
 /** The newest clock a document holds, for the device's hybrid clock to move past. */
 export function latestClock(doc: SyncDoc): string | undefined {
-  if (doc.type === 'log') return undefined;
+  if (doc.type !== 'record') return undefined;
   let latest: string | undefined;
   for (const clock of Object.values(doc.clocks)) latest = laterClock(latest, clock);
   return latest;
@@ -94,7 +109,18 @@ export function latestClock(doc: SyncDoc): string | undefined {
 /** A document from the server, checked for the shape this app writes (another device, or anyone with the password, wrote it). */
 export function parseSyncDoc(raw: unknown): SyncDoc | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
-  const doc = raw as { _id?: unknown; _rev?: string; _deleted?: unknown; type?: unknown; rows?: unknown; undone?: unknown; fields?: unknown; clocks?: unknown };
+  const doc = raw as {
+    _id?: unknown;
+    _rev?: string;
+    _deleted?: unknown;
+    type?: unknown;
+    rows?: unknown;
+    undone?: unknown;
+    fields?: unknown;
+    clocks?: unknown;
+    contentType?: unknown;
+    _attachments?: { file?: { data?: unknown } };
+  };
   if (typeof doc._id !== 'string' || doc._deleted) return undefined;
   if (doc.type === 'log') {
     if (!doc._id.startsWith('log:') || !Array.isArray(doc.rows) || !Array.isArray(doc.undone)) return undefined;
@@ -103,6 +129,11 @@ export function parseSyncDoc(raw: unknown): SyncDoc | undefined {
         !!row && typeof row.uid === 'string' && typeof row.cardId === 'string' && typeof row.deckId === 'string' && Number.isFinite(row.reviewedAt) && typeof row.kind === 'string',
     );
     return { _id: doc._id, _rev: doc._rev, type: 'log', rows, undone: (doc.undone as unknown[]).filter((uid): uid is string => typeof uid === 'string') };
+  }
+  if (doc.type === 'media') {
+    if (!doc._id.startsWith('media:') || typeof doc.contentType !== 'string') return undefined;
+    const data = doc._attachments?.file?.data;
+    return { _id: doc._id, _rev: doc._rev, type: 'media', contentType: doc.contentType, ...(typeof data === 'string' ? { data } : {}) };
   }
   if (doc.type === 'record') {
     if (!doc.fields || typeof doc.fields !== 'object' || !doc.clocks || typeof doc.clocks !== 'object') return undefined;

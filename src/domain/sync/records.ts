@@ -9,13 +9,14 @@ import {
   type CardRecord,
   type Deck,
   type DeckSettings,
+  type MediaRecord,
   type NoteRecord,
   type NoteTypeRecord,
   type ReviewLogRow,
   type Schedule,
   type StudySettings,
 } from '../types.ts';
-import type { Json, SyncedLogRow } from './documents.ts';
+import type { Json, MediaDoc, SyncedLogRow } from './documents.ts';
 
 export type Fields = Record<string, Json>;
 
@@ -27,6 +28,7 @@ export const studySettingsDocId = 'settings:study';
 export const deckSettingsDocId = (deckId: string) => `settings:deck:${deckId}`;
 export const noteDocId = (noteId: string) => `note:${noteId}`;
 export const noteTypeDocId = (noteTypeId: string) => `noteType:${noteTypeId}`;
+export const mediaDocId = (name: string) => `media:${name}`;
 
 const time = (date: Date | undefined): Json => (date ? date.getTime() : null);
 const json = (value: unknown): Json => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json));
@@ -214,4 +216,24 @@ export function logRowFromSynced(row: SyncedLogRow): (ReviewLogRow & { uid: stri
   if (typeof schedule.last_review === 'number') restored.last_review = new Date(schedule.last_review);
   else delete restored.last_review;
   return { ...common, kind: row.kind as 'reset' | 'reschedule' | 'import', schedule: restored };
+}
+
+/** A media file as its document, the bytes in base64 (String.fromCharCode in slices: one call per byte would be slow, one call for all too big). */
+export function mediaDoc(file: MediaRecord): MediaDoc {
+  let binary = '';
+  for (let start = 0; start < file.bytes.length; start += 0x8000) binary += String.fromCharCode(...file.bytes.subarray(start, start + 0x8000));
+  return { _id: mediaDocId(file.name), type: 'media', contentType: file.type, data: btoa(binary) };
+}
+
+/** The media file a document holds, or undefined without its bytes or with bytes that are not base64. */
+export function mediaFromDoc(doc: MediaDoc): MediaRecord | undefined {
+  if (doc.data === undefined) return undefined;
+  try {
+    const binary = atob(doc.data);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return { name: doc._id.slice('media:'.length), type: doc.contentType, bytes };
+  } catch {
+    return undefined;
+  }
 }

@@ -11,7 +11,7 @@ export interface SyncConfig {
   enabled: boolean;
 }
 
-export type SyncErrorKind = 'unauthorized' | 'forbidden' | 'unreachable' | 'missing' | 'server-full' | 'device-full' | 'server';
+export type SyncErrorKind = 'unauthorized' | 'forbidden' | 'unreachable' | 'missing' | 'server-full' | 'device-full' | 'server' | 'failed';
 
 export interface SyncStatus {
   lastSyncAt?: Date;
@@ -44,8 +44,10 @@ export function describeSyncError(error: unknown): { kind: SyncErrorKind; messag
   if (status === 413 || status === 507 || /insufficient_storage|no space|disk|too large|exceeds/i.test(text)) {
     return { kind: 'server-full', message: 'The server is full or refused the size of the data: ask whoever runs it for more space.' };
   }
-  if (!status || /failed to fetch|networkerror|network error|load failed|ECONNREFUSED|unreachable/i.test(text)) {
+  // PouchDB reports a connection that failed or broke off without a status, fetch as a TypeError.
+  if (/failed to fetch|fetch failed|networkerror|network error|load failed|ECONNREFUSED|ECONNRESET|socket|terminated|unreachable/i.test(text)) {
     return { kind: 'unreachable', message: 'The server could not be reached: no connection, or the address is wrong. Everything is kept here and syncs later.' };
   }
+  if (!status) return { kind: 'failed', message: `Sync stopped on this device: ${message || name || 'an unknown error'}. Nothing was lost; the next sync tries again.` };
   return { kind: 'server', message: `The server answered with an error (${status}${reason ? `: ${reason}` : ''}). Sync will try again.` };
 }
