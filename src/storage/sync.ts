@@ -240,7 +240,7 @@ export class SyncStorage {
       };
       for (const doc of records) {
         const clock = latestClock(doc);
-        if (clock) identity.clock.observe(clock);
+        if (clock) identity.clock.observe(clock, Date.now());
       }
       const ofKind = (prefix: string) => records.filter((doc) => doc._id.startsWith(prefix)).map((doc) => ({ id: doc._id.slice(prefix.length), fields: newer(doc) }));
 

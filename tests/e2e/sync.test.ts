@@ -159,6 +159,21 @@ describe('sync between two devices', () => {
     for (const row of answers(laptopLog)) expect(phoneCards.get(row.cardId)!.due).toEqual(laptopCards.get(row.cardId)!.due);
   });
 
+  it('sends an answer by itself a few seconds later, and a device that starts gets it', { timeout: 60_000 }, async () => {
+    const [phone, laptop] = [await device(), await device()];
+    await turnOnSync(phone.page);
+    await turnOnSync(laptop.page);
+    const before = await server.docCount(database);
+    const [answered] = await answerCards(phone.page, 1);
+    // No Sync now: the change itself starts a sync about 5 s later.
+    await expect.poll(() => server.docCount(database), { timeout: 20_000 }).toBeGreaterThan(before);
+    // Nor on the laptop: starting the app syncs.
+    await laptop.page.reload();
+    await expect
+      .poll(async () => answers(await readStore<ReviewLogRow>(laptop.page, 'reviewLog')).map((row) => row.cardId), { timeout: 20_000 })
+      .toContain(answered);
+  });
+
   it('says so when the password is wrong, and keeps the data as it was', { timeout: 60_000 }, async () => {
     const phone = await device();
     await answerCards(phone.page, 2);

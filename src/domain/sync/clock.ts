@@ -9,11 +9,23 @@ export function formatClock(ms: number, deviceId: string): string {
   return `${Math.max(0, Math.floor(ms)).toString(36).padStart(timeDigits, '0')}-${deviceId}`;
 }
 
+const clockPattern = /^[0-9a-z]{9}-[0-9a-z]+$/;
+
+export function isClock(value: unknown): value is string {
+  return typeof value === 'string' && clockPattern.test(value);
+}
+
 /** The milliseconds of a clock (0 for one that is not a clock). */
 export function clockTime(clock: string): number {
-  const time = parseInt(clock.slice(0, timeDigits), 36);
-  return Number.isFinite(time) ? time : 0;
+  return isClock(clock) ? parseInt(clock.slice(0, timeDigits), 36) : 0;
 }
+
+/**
+ * How far ahead of this device's wall clock a clock it sees may be and still move it: a
+ * device whose clock runs a day fast, or a damaged document, must not drag every later
+ * change on this device into the future.
+ */
+export const maxDriftMs = 86_400_000;
 
 export function laterClock(a: string | undefined, b: string | undefined): string | undefined {
   if (a === undefined) return b;
@@ -28,7 +40,7 @@ export class HybridClock {
     readonly deviceId: string,
     seen?: string,
   ) {
-    if (seen) this.observe(seen);
+    if (seen) this.last = clockTime(seen);
   }
 
   /** A clock later than every one this device issued or saw. */
@@ -37,9 +49,10 @@ export class HybridClock {
     return formatClock(this.last, this.deviceId);
   }
 
-  /** Moves past a clock another device issued. */
-  observe(clock: string): void {
-    this.last = Math.max(this.last, clockTime(clock));
+  /** Moves past a clock another device issued (unless it is more than maxDriftMs ahead of `wallMs`). */
+  observe(clock: string, wallMs: number): void {
+    const time = clockTime(clock);
+    if (time <= wallMs + maxDriftMs) this.last = Math.max(this.last, time);
   }
 
   /** The latest time issued or seen, as a clock, to keep across restarts. */

@@ -5,7 +5,7 @@
 // settings, imported notes) is a record document whose fields each carry the hybrid clock
 // of their last change: two versions merge field by field, the later change winning.
 // Card schedules are never stored here: each device replays them from the merged log.
-import { laterClock } from './clock.ts';
+import { isClock, laterClock } from './clock.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -137,7 +137,7 @@ export function parseSyncDoc(raw: unknown): SyncDoc | undefined {
   }
   if (doc.type === 'record') {
     if (!doc.fields || typeof doc.fields !== 'object' || !doc.clocks || typeof doc.clocks !== 'object') return undefined;
-    const clocks = Object.fromEntries(Object.entries(doc.clocks).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const clocks = Object.fromEntries(Object.entries(doc.clocks).filter((entry): entry is [string, string] => isClock(entry[1])));
     return { _id: doc._id, _rev: doc._rev, type: 'record', fields: doc.fields as Record<string, Json>, clocks };
   }
   return undefined;

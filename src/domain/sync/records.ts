@@ -86,7 +86,7 @@ export function changedFields(before: Fields | undefined, after: Fields): string
  * version does not have). A new card starts with `schedule`; the caller replays its log.
  */
 export function cardFromFields(id: string, stored: CardRecord | undefined, fields: Fields, schedule: Schedule): CardRecord | 'deleted' | 'unknown' {
-  const merged = { ...cardFields(stored), ...fields };
+  const merged = { ...(stored ? cardFields(stored) : {}), ...fields };
   if (merged.deleted === true) return 'deleted';
   if (!stored && (typeof merged.front !== 'string' || typeof merged.deckId !== 'string')) return 'unknown';
   // Another device, or anyone with the password, wrote these: a card of no kind this app shows stays out.
@@ -136,9 +136,10 @@ export function ownDeckFields(deck: Deck): Fields {
 }
 
 export function deckFromFields(id: string, stored: Deck | undefined, fields: Fields): Deck | 'deleted' | 'unknown' {
-  const merged = { ...deckFields(stored), ...fields };
+  const merged = { ...(stored ? deckFields(stored) : {}), ...fields };
   if (merged.deleted === true) return 'deleted';
-  if (!stored && typeof merged.title !== 'string') return 'unknown';
+  // A built-in deck this app version lacks sends only its new name: no deck is made of that.
+  if (!stored && (typeof merged.title !== 'string' || typeof merged.origin !== 'string')) return 'unknown';
   const deck: Deck = {
     ...(stored ?? { id }),
     id,

@@ -29,6 +29,9 @@ export function perUserDatabase(username: string): string {
 /** The database's URL: the server address with the database name, and no credentials in it. */
 export function databaseUrl(config: Pick<SyncConfig, 'serverUrl' | 'database'>, base: string): string {
   const server = new URL(config.serverUrl, base);
+  // fetch refuses URLs with credentials in them; the user name and password go separately.
+  server.username = '';
+  server.password = '';
   if (!server.pathname.endsWith('/')) server.pathname += '/';
   return new URL(encodeURIComponent(config.database), server).href;
 }
