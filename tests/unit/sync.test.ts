@@ -721,6 +721,7 @@ describe('status', () => {
       [{ status: 413 }, 'server-full'],
       [{ status: 507 }, 'server-full'],
       [new TypeError('Failed to fetch'), 'unreachable'],
+      [new SyntaxError('Unexpected token \'B\', "Bad gateway" is not valid JSON'), 'unreachable'],
       [{ name: 'QuotaExceededError' }, 'device-full'],
       [{ status: 500 }, 'server'],
       [{ status: 500, reason: 'insufficient_storage' }, 'server-full'],

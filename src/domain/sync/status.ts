@@ -51,6 +51,13 @@ export function describeSyncError(error: unknown): { kind: SyncErrorKind; messag
   if (/failed to fetch|fetch failed|networkerror|network error|load failed|ECONNREFUSED|ECONNRESET|socket|terminated|unreachable/i.test(text)) {
     return { kind: 'unreachable', message: 'The server could not be reached: no connection, or the address is wrong. Everything is kept here and syncs later.' };
   }
+  // A proxy in front of a server that is down answers with a page of its own, not CouchDB's JSON.
+  if (name === 'SyntaxError' || /not valid JSON|Unexpected token/i.test(text)) {
+    return {
+      kind: 'unreachable',
+      message: 'The server could not be reached: what answered at that address is not CouchDB (a proxy whose server is down, or a wrong address). Everything is kept here and syncs later.',
+    };
+  }
   if (!status) return { kind: 'failed', message: `Sync stopped on this device: ${message || name || 'an unknown error'}. Nothing was lost; the next sync tries again.` };
   return { kind: 'server', message: `The server answered with an error (${status}${reason ? `: ${reason}` : ''}). Sync will try again.` };
 }
