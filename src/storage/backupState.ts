@@ -1,7 +1,7 @@
 // What the page knows about backups: when the last was made, and the folder daily backups go
 // to. A connection of its own, opened by the screens that need it, so the first screen's
 // storage module stays small.
-import { openDatabase, type KubecardsDatabase } from './database.ts';
+import { openSideConnection, type KubecardsDatabase } from './database.ts';
 
 export interface BackupState {
   lastBackupAt?: Date;
@@ -14,11 +14,7 @@ export class BackupStateStorage {
   private readonly db: KubecardsDatabase;
 
   constructor(name = 'kubecards') {
-    this.db = openDatabase(name);
-    this.db.on('versionchange', () => {
-      this.db.close({ disableAutoOpen: true });
-      return false;
-    });
+    this.db = openSideConnection(name);
   }
 
   /** When the last backup was made, where daily backups go and how many are kept. */

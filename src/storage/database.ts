@@ -115,3 +115,16 @@ export function openDatabase(name: string): KubecardsDatabase {
     });
   return db;
 }
+
+/**
+ * A connection beside the page's main one (a worker's, a screen's own): when a newer app
+ * version wants the database it gives way at once, and its work fails and says so.
+ */
+export function openSideConnection(name: string): KubecardsDatabase {
+  const db = openDatabase(name);
+  db.on('versionchange', () => {
+    db.close({ disableAutoOpen: true });
+    return false;
+  });
+  return db;
+}

@@ -44,7 +44,7 @@ import {
   type StudySettings,
 } from '../domain/types.ts';
 import { ChangeChannel } from './changes.ts';
-import { openDatabase, type KubecardsDatabase, type OutboxRow } from './database.ts';
+import { openSideConnection, type KubecardsDatabase, type OutboxRow } from './database.ts';
 import { openDeviceIdentity, type DeviceIdentity, type StoredLogRow } from './syncOutbox.ts';
 
 /** What this device sends: its version of each document, and the outbox rows it was made from. */
@@ -87,12 +87,8 @@ export class SyncStorage {
   private identity?: Promise<DeviceIdentity>;
 
   constructor(name = 'kubecards') {
-    this.db = openDatabase(name);
+    this.db = openSideConnection(name);
     this.changes = new ChangeChannel(name);
-    this.db.on('versionchange', () => {
-      this.db.close({ disableAutoOpen: true });
-      return false;
-    });
   }
 
   close(): void {

@@ -2,17 +2,13 @@
 // many changes wait. A connection of its own, opened by the sync code, which loads only
 // once the first screen is up.
 import type { SyncConfig, SyncStatus } from '../domain/sync/status.ts';
-import { openDatabase, type KubecardsDatabase } from './database.ts';
+import { openSideConnection, type KubecardsDatabase } from './database.ts';
 
 export class SyncStateStorage {
   private readonly db: KubecardsDatabase;
 
   constructor(name = 'kubecards') {
-    this.db = openDatabase(name);
-    this.db.on('versionchange', () => {
-      this.db.close({ disableAutoOpen: true });
-      return false;
-    });
+    this.db = openSideConnection(name);
   }
 
   async config(): Promise<SyncConfig | undefined> {

@@ -7,7 +7,7 @@ import { schedulerForSettings } from '../domain/scheduler.ts';
 import { planMerge, type MergeMode, type MergePlan, type StoredState, type TransferRecords } from '../domain/transfer/merge.ts';
 import { defaultSettings, Queue, type DeckSettings, type ReviewLogRow, type StudySettings } from '../domain/types.ts';
 import { ChangeChannel } from './changes.ts';
-import { openDatabase, type KubecardsDatabase } from './database.ts';
+import { openSideConnection, type KubecardsDatabase } from './database.ts';
 import { mediaDocId, noteDocId, noteFields, noteTypeDocId } from '../domain/sync/records.ts';
 import { openSyncRecorder } from './syncOutbox.ts';
 
@@ -17,13 +17,8 @@ export class TransferStorage {
   private transaction?: Transaction;
 
   constructor(name = 'kubecards') {
-    this.db = openDatabase(name);
+    this.db = openSideConnection(name);
     this.changes = new ChangeChannel(name);
-    // A newer version wants the database: let it have it; this worker's work fails and says so.
-    this.db.on('versionchange', () => {
-      this.db.close({ disableAutoOpen: true });
-      return false;
-    });
   }
 
   close(): void {

@@ -4,35 +4,16 @@
 import 'fake-indexeddb/auto';
 import { Rating, State, type Grade } from 'ts-fsrs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BuiltInDeck } from '../../src/domain/deckFile.ts';
 import { applyAnswer, createScheduler, rescheduleFromHistory, inLogOrder, replaySchedule } from '../../src/domain/scheduler.ts';
 import { scheduleOf } from '../../src/domain/schedule.ts';
 import { defaultSettings, isAnswer, Queue, queueForState, type CardRecord } from '../../src/domain/types.ts';
 import { StaleRecordError, Storage, type UndoStep } from '../../src/storage/index.ts';
+import { builtInDeck } from '../support/cards.ts';
 import { seededRandom } from '../support/collection.ts';
 
 const start = new Date('2026-03-02T08:00:00Z');
 const scheduler = createScheduler(defaultSettings);
 const opened: Storage[] = [];
-
-function deck(id: string, count: number): BuiltInDeck {
-  return {
-    id,
-    title: id,
-    description: '',
-    cards: Array.from({ length: count }, (_, position) => ({
-      id: `${id}-${position}`,
-      position,
-      kind: 'basic' as const,
-      front: `Q${position}`,
-      back: `A${position}`,
-      source: 'test',
-      exam: [],
-      tags: [],
-      note: '',
-    })),
-  };
-}
 
 /** A tab: its own connection, the card copies its screens last read, and its undo stack. */
 class Tab {
@@ -61,7 +42,7 @@ describe('integrity across two tabs', () => {
   it('writes no stale copy, and every card is the replay of its log after a month of mixed actions', { timeout: 60_000 }, async () => {
     const name = 'integrity';
     const [a, b] = [new Tab(name), new Tab(name)];
-    await a.storage.syncBuiltInDecks([deck('one', 10), deck('two', 6)], 'v1', start);
+    await a.storage.syncBuiltInDecks([builtInDeck('one', 10), builtInDeck('two', 6)], 'v1', start);
     const ids = [...Array.from({ length: 10 }, (_, i) => `one-${i}`), ...Array.from({ length: 6 }, (_, i) => `two-${i}`)];
     for (const tab of [a, b]) for (const id of ids) await tab.read(id);
 
@@ -155,7 +136,7 @@ describe('integrity across two tabs', () => {
 describe('revisions only go up', () => {
   it('refuses a copy read after an answer once that answer is undone and another given', async () => {
     const [a, b] = [new Tab('aba'), new Tab('aba')];
-    await a.storage.syncBuiltInDecks([deck('one', 1)], 'v1', start);
+    await a.storage.syncBuiltInDecks([builtInDeck('one', 1)], 'v1', start);
     const first = (await a.read('one-0'))!;
     const good = applyAnswer(scheduler, first, Rating.Good, start, 1000);
     const step = await a.storage.answer(first, good.card, good.log);
@@ -172,7 +153,7 @@ describe('revisions only go up', () => {
 
   it('refuses to undo a rename once another tab deleted or renamed the deck', async () => {
     const [a, b] = [new Tab('decks'), new Tab('decks')];
-    await a.storage.syncBuiltInDecks([deck('one', 1), deck('two', 1)], 'v1', start);
+    await a.storage.syncBuiltInDecks([builtInDeck('one', 1), builtInDeck('two', 1)], 'v1', start);
     const renamedOne = await a.storage.renameDeck((await a.storage.deck('one'))!, 'First', '', start);
     await b.storage.deleteDeck('one');
     await expect(a.storage.undo(renamedOne)).rejects.toBeInstanceOf(StaleRecordError);

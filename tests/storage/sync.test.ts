@@ -4,7 +4,6 @@
 import 'fake-indexeddb/auto';
 import { Rating, type Grade } from 'ts-fsrs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BuiltInDeck } from '../../src/domain/deckFile.ts';
 import { applyAnswer, createScheduler, replaySchedule } from '../../src/domain/scheduler.ts';
 import { scheduleOf } from '../../src/domain/schedule.ts';
 import { cardsForNewNote, editNote } from '../../src/domain/userCards.ts';
@@ -15,6 +14,7 @@ import { SyncStorage } from '../../src/storage/sync.ts';
 import { TransferStorage } from '../../src/storage/transfer.ts';
 import type { ReplicaDatabase, ReplicaOptions } from '../../src/worker/replica.ts';
 import { runSync, SyncFailure, type SyncPhase } from '../../src/worker/syncJob.ts';
+import { builtInDeck } from '../support/cards.ts';
 import { startSyncServer, type SyncServer } from '../support/syncServer.ts';
 
 // pouchdb-browser reads `self` when it loads and `navigator` when it first writes; Node has neither.
@@ -46,25 +46,6 @@ let server: SyncServer;
 let devices: Device[] = [];
 let run = 0;
 
-function builtInDeck(count: number): BuiltInDeck {
-  return {
-    id: 'sigs',
-    title: 'SIGs',
-    description: '',
-    cards: Array.from({ length: count }, (_, position) => ({
-      id: `sigs-${position}`,
-      position,
-      kind: 'basic' as const,
-      front: `Q${position}`,
-      back: `A${position}`,
-      source: 'test',
-      exam: [],
-      tags: [],
-      note: '',
-    })),
-  };
-}
-
 /** One device: the app's storage, sync's storage and the local replica. */
 class Device {
   readonly storage: Storage;
@@ -80,7 +61,7 @@ class Device {
   }
 
   async setUp(cards = 12): Promise<this> {
-    await this.storage.syncBuiltInDecks([builtInDeck(cards)], 'v1', start);
+    await this.storage.syncBuiltInDecks([builtInDeck('sigs', cards, 'SIGs')], 'v1', start);
     return this;
   }
 

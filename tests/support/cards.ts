@@ -1,4 +1,5 @@
 import { State } from 'ts-fsrs';
+import type { BuiltInDeck } from '../../src/domain/deckFile.ts';
 import { newSchedule } from '../../src/domain/schedule.ts';
 import { queueForState, type CardRecord } from '../../src/domain/types.ts';
 
@@ -22,4 +23,24 @@ export function makeCard(id: string, overrides: Partial<CardRecord> = {}, create
     rev: 0,
   };
   return { ...base, ...overrides };
+}
+
+/** A built-in deck of `count` plain cards with ids `<id>-0`, `<id>-1`…, for storage tests. */
+export function builtInDeck(id: string, count: number, title = id): BuiltInDeck {
+  return {
+    id,
+    title,
+    description: '',
+    cards: Array.from({ length: count }, (_, position) => ({
+      id: `${id}-${position}`,
+      position,
+      kind: 'basic' as const,
+      front: `Q${position}`,
+      back: `A${position}`,
+      source: 'test',
+      exam: [],
+      tags: [],
+      note: '',
+    })),
+  };
 }
