@@ -7,7 +7,7 @@ import { contentSecurityPolicy } from '../../src/build/contentSecurityPolicy.ts'
 import type { CardRecord, ReviewLogRow } from '../../src/domain/types.ts';
 import { serveStatic, type StaticServer } from '../support/staticServer.ts';
 import { startSyncServer, type SyncServer } from '../support/syncServer.ts';
-import { cspViolations, openPhone, readStore, waitForServiceWorkerControl, type PhoneBrowser } from './browser.ts';
+import { cspViolations, openPhone, readStore, seriousAxeViolations, waitForServiceWorkerControl, type PhoneBrowser } from './browser.ts';
 import { answerGood } from './reviewActions.ts';
 
 const folder = process.env.KUBECARDS_E2E_DIST ?? 'dist';
@@ -180,6 +180,14 @@ describe('sync between two devices', () => {
     const before = { log: await readStore(phone.page, 'reviewLog'), cards: await readStore(phone.page, 'cards') };
     await turnOnSync(phone.page, 'not the password');
     await phone.page.getByTestId('sync-error').filter({ hasText: 'Wrong user name or password' }).waitFor();
+    // The screen itself: no serious accessibility finding, nothing wider than a 360 px phone, buttons big enough to tap.
+    await phone.page.setViewportSize({ width: 360, height: 740 });
+    expect(await seriousAxeViolations(phone.page)).toEqual([]);
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    for (const name of ['Sync now', 'Save and sync', 'Turn off sync']) {
+      const box = (await phone.page.getByRole('button', { name }).boundingBox())!;
+      expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(48);
+    }
     expect({ log: await readStore(phone.page, 'reviewLog'), cards: await readStore(phone.page, 'cards') }).toEqual(before);
     expect(await server.docCount(database)).toBe(0);
   });
