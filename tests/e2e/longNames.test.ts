@@ -122,20 +122,22 @@ describe('a deck with a 10,000-character name', () => {
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
     const decksBefore = await readStore<Deck>(page, 'decks');
-    const alerts: string[] = [];
-    page.on('dialog', (dialog) => {
-      if (dialog.type() === 'alert') alerts.push(dialog.message());
-      return dialog.type() === 'prompt' ? dialog.accept(longName) : dialog.accept();
-    });
-
+    // The name is refused in the question sheet itself, which stays open to correct it.
     await page.getByRole('button', { name: 'New deck' }).tap();
-    await page.getByRole('alert').filter({ hasText: 'The deck was not created: a deck name can have at most 200 characters, and this one has 10000.' }).waitFor();
+    await page.locator('dialog.question[open]').getByRole('textbox').fill(longName);
+    await page.locator('dialog.question[open] button[type=submit]').tap();
+    await page.getByRole('alert').filter({ hasText: 'a deck name can have at most 200 characters, and this one has 10000' }).waitFor();
+    await page.locator('dialog.question[open]').getByRole('button', { name: 'Cancel' }).tap();
     expect(await page.evaluate(() => location.hash)).toBe('');
 
     await page.locator('a.deck').first().tap();
     await page.getByRole('button', { name: 'Deck menu' }).tap();
     await page.getByRole('button', { name: 'Rename deck' }).tap();
-    await expect.poll(() => alerts).toEqual(['The deck was not renamed: a deck name can have at most 200 characters, and this one has 10000.']);
+    await page.locator('dialog.question[open]').getByRole('textbox').fill(longName);
+    await page.locator('dialog.question[open] button[type=submit]').tap();
+    await page.getByRole('alert').filter({ hasText: 'a deck name can have at most 200 characters, and this one has 10000' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('dialog.question[open]').waitFor({ state: 'detached' });
     expect(await readStore<Deck>(page, 'decks')).toEqual(decksBefore);
   });
 });

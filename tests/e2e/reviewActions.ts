@@ -36,3 +36,11 @@ export async function answerGood(page: Page): Promise<string> {
 export async function reviewLog(page: Page): Promise<ReviewLogRow[]> {
   return readStore<ReviewLogRow>(page, 'reviewLog');
 }
+
+/** Answers the app's own question sheet (ask.tsx): types `text` into its field, if given, then confirms. */
+export async function answerQuestion(page: Page, text?: string): Promise<void> {
+  const sheet = page.locator('dialog.question[open]');
+  await sheet.waitFor();
+  if (text !== undefined) await sheet.getByRole('textbox').fill(text);
+  await sheet.locator('button[type=submit]').tap();
+}

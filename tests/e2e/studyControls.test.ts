@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CardRecord } from '../../src/domain/types.ts';
 import { generateCollection } from '../support/collection.ts';
 import { phoneForEachTest } from './browser.ts';
-import { answerGood, currentCardId, openDeck, waitForCard, waitForCardOtherThan } from './reviewActions.ts';
+import { answerGood, answerQuestion, currentCardId, openDeck, waitForCard, waitForCardOtherThan } from './reviewActions.ts';
 
 const phone = phoneForEachTest({ serviceWorkers: 'block' });
 
@@ -19,10 +19,6 @@ async function setNewCardsPerDay(page: Page, baseUrl: string, value: string) {
 }
 
 /** Answers every dialog (prompt, confirm) with `answer`. */
-function answerDialogs(page: Page, answer: string) {
-  page.on('dialog', (dialog) => dialog.accept(answer));
-}
-
 describe('study controls', () => {
   it('changes new cards per day and the queue follows', async () => {
     const { page, baseUrl } = phone();
@@ -88,9 +84,9 @@ describe('study controls', () => {
 
   it('adds a cloze card with two deletions to a new deck, reviews both, shows three answers in card info, and finds cards by tag and deck', async () => {
     const { page, baseUrl } = phone();
-    answerDialogs(page, 'My CKA notes');
     await page.goto(baseUrl);
     await page.getByRole('button', { name: 'New deck' }).tap();
+    await answerQuestion(page, 'My CKA notes');
     await page.getByRole('heading', { name: 'Add card' }).waitFor();
     await page.getByLabel('Cloze').check();
     await page.getByLabel(/Text, with deletions/).fill('The {{c1::kubelet}} runs on every node; {{c2::kube-proxy}} programs Service rules.');
@@ -140,9 +136,9 @@ describe('study controls', () => {
 
   it('undoes adding cards and deleting a deck with its cards', async () => {
     const { page, baseUrl } = phone();
-    answerDialogs(page, 'Scratch deck');
     await page.goto(baseUrl);
     await page.getByRole('button', { name: 'New deck' }).tap();
+    await answerQuestion(page, 'Scratch deck');
     await page.getByLabel('Cloze').check();
     await page.getByLabel(/Text, with deletions/).fill('{{c1::etcd}} stores cluster state; the {{c2::scheduler}} places pods.');
     await page.getByRole('button', { name: 'Add', exact: true }).tap();
@@ -159,6 +155,7 @@ describe('study controls', () => {
     await answerGood(page);
     await page.getByRole('button', { name: 'Deck menu' }).tap();
     await page.getByRole('button', { name: 'Delete deck' }).tap();
+    await answerQuestion(page);
     await page.locator('a.deck').first().waitFor();
     expect(await page.locator('a.deck', { hasText: 'Kubernetes the Hard Way' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Undo delete deck' }).tap();

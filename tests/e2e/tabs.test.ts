@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { CardRecord, ReviewLogRow } from '../../src/domain/types.ts';
 import { phoneForEachTest, readStore } from './browser.ts';
-import { currentCardId, openDeck, reviewLog, waitForCardOtherThan } from './reviewActions.ts';
+import { answerQuestion, currentCardId, openDeck, reviewLog, waitForCardOtherThan } from './reviewActions.ts';
 
 const phone = phoneForEachTest({ serviceWorkers: 'block' });
 const deckTitle = 'Kubernetes history';
@@ -98,9 +98,9 @@ describe.each(['with', 'without'] as const)('two tabs, %s the change channel in 
   it('keeps a deck deleted in tab B deleted when tab A answers one of its cards', async () => {
     const { a, b } = await twoTabs(channel);
     const deckId = 'history';
-    b.on('dialog', (dialog) => dialog.accept());
     await b.getByRole('button', { name: 'Deck menu' }).tap();
     await b.getByRole('button', { name: 'Delete deck' }).tap();
+    await answerQuestion(b);
     await b.waitForURL(/#\/$/);
     // Tab A either was told already (the deck is gone from its screen) or answers and is refused.
     if (channel === 'without') {

@@ -3,8 +3,8 @@ import type { Session } from '../../app/session.ts';
 import { studyDay } from '../../domain/studyDay.ts';
 import { Queue, type CardRecord } from '../../domain/types.ts';
 import type { UndoStep } from '../../storage/index.ts';
+import { askToConfirm } from '../common/ask.tsx';
 import { flagNames } from '../common/flags.ts';
-
 
 /** The editor goes back to the card screen when opened from it, to the deck otherwise. */
 function editHref(card: CardRecord): string {
@@ -24,7 +24,8 @@ export async function runCardAction(session: Session, card: CardRecord, action: 
   else if (action === 'unsuspend') step = await storage.unsuspend(card);
   else if (action === 'reset') {
     // Destructive for the schedule (the history stays): ask first, as Anki does.
-    if (!confirm('Reset this card to new? Its review history is kept.')) return undefined;
+    const question = { title: 'Reset this card to new?', message: 'Its review history is kept.', confirmLabel: 'Reset card', danger: true };
+    if (!(await askToConfirm(question))) return undefined;
     step = await storage.reset(card, new Date());
   } else step = await storage.setFlag(card, Number(action.slice(4)));
   session.undo.push(step);

@@ -24,13 +24,10 @@ export function HomeScreen({ session }: { session: Session }) {
       .then(setSummaries, (cause: unknown) => setError(`Your decks could not be shown: ${errorText(cause)}.`));
   }, [session]);
   const createDeck = async () => {
-    const title = prompt('Name of the new deck')?.trim();
+    // The question sheet loads when asked for, not with the first screen.
+    const { askForText } = await import('../common/ask.tsx');
+    const title = await askForText({ title: 'New deck', confirmLabel: 'Create', field: { label: 'Name of the new deck', initial: '', problem: deckNameProblem } });
     if (!title) return;
-    const problem = deckNameProblem(title);
-    if (problem) {
-      setError(`The deck was not created: ${problem}.`);
-      return;
-    }
     const id = `user-${crypto.randomUUID()}`;
     try {
       session.undo.push(await session.storage.createDeck(id, title, ''));

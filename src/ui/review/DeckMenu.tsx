@@ -2,34 +2,33 @@ import '../cards/cards.css';
 import type { Session } from '../../app/session.ts';
 import { deckNameProblem } from '../../domain/deckName.ts';
 import type { Deck } from '../../domain/types.ts';
+import { useState } from 'preact/hooks';
+import { askForText, askToConfirm } from '../common/ask.tsx';
 import { errorText } from '../common/UndoButton.tsx';
 
 /** What can be done with the deck itself: add a card, its options, rename, delete. */
 export function DeckMenu({ session, deck, onRenamed }: { session: Session; deck: Deck; onRenamed(deck: Deck): void }) {
+  const [problem, setProblem] = useState<string>();
   const rename = async () => {
-    const title = prompt('Deck name', deck.title)?.trim();
+    setProblem(undefined);
+    const title = await askForText({ title: 'Rename deck', confirmLabel: 'Rename', field: { label: 'Deck name', initial: deck.title, problem: deckNameProblem } });
     if (!title || title === deck.title) return;
-    const problem = deckNameProblem(title);
-    if (problem) {
-      alert(`The deck was not renamed: ${problem}.`);
-      return;
-    }
     try {
       session.undo.push(await session.storage.renameDeck(deck, title, deck.description, new Date()));
       onRenamed({ ...deck, title });
     } catch (error) {
-      alert(`The deck was not renamed: ${errorText(error)}.`);
+      setProblem(`The deck was not renamed: ${errorText(error)}.`);
     }
   };
   const remove = async () => {
-    if (!confirm(`Delete the deck "${deck.title}" with all its cards and their review history? Undo can bring it back while the app stays open.`)) {
-      return;
-    }
+    setProblem(undefined);
+    const message = `All its cards and their review history go with it. Undo can bring it back while the app stays open.`;
+    if (!(await askToConfirm({ title: `Delete the deck "${deck.title}"?`, message, confirmLabel: 'Delete deck', danger: true }))) return;
     try {
       session.undo.push(await session.storage.deleteDeck(deck.id));
       location.hash = '#/';
     } catch (error) {
-      alert(`The deck was not deleted: ${errorText(error)}`);
+      setProblem(`The deck was not deleted: ${errorText(error)}`);
     }
   };
   return (
@@ -46,6 +45,11 @@ export function DeckMenu({ session, deck, onRenamed }: { session: Session; deck:
       <button type="button" class="danger" onClick={remove}>
         Delete deck
       </button>
+      {problem && (
+        <p class="warning" role="alert">
+          {problem}
+        </p>
+      )}
     </nav>
   );
 }

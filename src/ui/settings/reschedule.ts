@@ -1,6 +1,7 @@
 import { schedulerFor } from '../../app/schedulers.ts';
 import type { Session } from '../../app/session.ts';
 import { rescheduleFromHistory } from '../../domain/scheduler.ts';
+import { askToConfirm } from '../common/ask.tsx';
 import type { CardRecord, ReviewLogRow } from '../../domain/types.ts';
 
 /**
@@ -9,9 +10,12 @@ import type { CardRecord, ReviewLogRow } from '../../domain/types.ts';
  */
 export async function offerReschedule(session: Session, deckIds: string[]): Promise<string | undefined> {
   if (deckIds.length === 0) return undefined;
-  if (!confirm('Desired retention changed. Reschedule the studied cards from their review history now? (Undo can take it back.)')) {
-    return undefined;
-  }
+  const question = {
+    title: 'Reschedule the studied cards?',
+    message: 'Desired retention changed. Their due dates can be computed again from their review history now. Undo can take it back.',
+    confirmLabel: 'Reschedule',
+  };
+  if (!(await askToConfirm(question))) return undefined;
   const now = new Date();
   const replan = (card: CardRecord, history: ReviewLogRow[]) => rescheduleFromHistory(schedulerFor(session, card.deckId), card, history, now);
   const { step, changed } = await session.storage.reschedule(deckIds, replan, now);
