@@ -63,6 +63,7 @@ export function CardActions({ card, onAction, onInfo }: { card: CardRecord; onAc
             aria-keyshortcuts={flag ? `Control+${flag}` : undefined}
             onClick={() => onAction(`flag${flag as FlagNumber}`)}
           >
+            {flag > 0 && <span class="flag-dot" aria-hidden="true" />}
             {name}
           </button>
         ))}
