@@ -62,11 +62,22 @@ export function schedulerForSettings(settings: StudySettings): FSRS {
   return scheduler;
 }
 
-/** All four outcomes for `card` answered at `now`; the buttons show these, and the chosen one is stored as is. */
+const dayMs = 86_400_000;
+
+/**
+ * All four outcomes for `card` answered at `now`; the buttons show these, and the chosen one
+ * is stored as is. As in Anki, Easy is always longer than Good: ts-fsrs keeps that for review
+ * cards, but a learning card that both would graduate can get one day from each.
+ */
 export function previewOutcomes(scheduler: FSRS, card: CardRecord, now: Date): Outcomes {
   const preview = scheduler.repeat({ ...scheduleOf(card), id: card.id } as Schedule, now);
   const outcomes = {} as Outcomes;
   for (const rating of grades) outcomes[rating] = { rating, schedule: scheduleOf(preview[rating].card) };
+  const [good, easy] = [outcomes[Rating.Good].schedule, outcomes[Rating.Easy].schedule];
+  if (good.state === State.Review && easy.state === State.Review && easy.scheduled_days <= good.scheduled_days) {
+    easy.scheduled_days = good.scheduled_days + 1;
+    easy.due = new Date(now.getTime() + easy.scheduled_days * dayMs);
+  }
   return outcomes;
 }
 

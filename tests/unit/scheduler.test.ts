@@ -93,3 +93,24 @@ describe('what the first screen knows of ts-fsrs without loading it', () => {
     expect(newSchedule(now)).toStrictEqual(createEmptyCard(now));
   });
 });
+
+describe('the answer buttons, as in Anki', () => {
+  it('never give Easy an interval that is not longer than Good, also on learning cards that both graduate', () => {
+    const scheduler = createScheduler(defaultSettings);
+    let checked = 0;
+    for (let c = 0; c < 200; c++) {
+      let card = makeCard(`order-${c}`);
+      let now = new Date('2026-01-01T00:00:00Z');
+      for (let step = 0; step < 8; step++) {
+        const outcomes = previewOutcomes(scheduler, card, now);
+        const [hard, good, easy] = ([Rating.Hard, Rating.Good, Rating.Easy] as const).map((rating) => outcomeInterval(outcomes[rating], now));
+        expect(hard).toBeLessThan(good);
+        expect(good).toBeLessThan(easy);
+        checked++;
+        card = applyAnswer(scheduler, card, (c + step) % 5 === 0 ? Rating.Again : Rating.Good, now, 1000).card;
+        now = card.due;
+      }
+    }
+    expect(checked).toBe(1600);
+  });
+});

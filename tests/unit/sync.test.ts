@@ -583,7 +583,7 @@ describe('settings fields', () => {
   it('gives a deck setting the deck does not set as null, which removes it', () => {
     const deckSettings: DeckSettings = { newCardsPerDay: 5, learningSteps: ['2m'] };
     const fields = settingsFields(deckSettings, deckSettingNames);
-    expect(fields).toEqual({ newCardsPerDay: 5, reviewsPerDay: null, learningSteps: ['2m'], relearningSteps: null, maximumIntervalDays: null, desiredRetention: null });
+    expect(fields).toEqual({ ...Object.fromEntries(deckSettingNames.map((name) => [name, null])), newCardsPerDay: 5, learningSteps: ['2m'] });
     const stored: DeckSettings = { reviewsPerDay: 50, newCardsPerDay: 10 };
     expect(settingsFromFields(stored, fields)).toEqual(deckSettings);
     expect(settingsFromFields(stored, { reviewsPerDay: null })).toEqual({ newCardsPerDay: 10 });
