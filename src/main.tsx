@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { startSession, type Session } from './app/session.ts';
+import { listenForInstallOffer } from './pwa/installPrompt.ts';
 import { listenForLaunchedFiles } from './pwa/launchQueue.ts';
 import { clearStaleChunkReload, recoverFromStaleChunks, reloadOnceForStaleChunk } from './pwa/staleChunk.ts';
 import { errorReason, isStorageFull } from './storage/errors.ts';
@@ -14,6 +15,7 @@ const DataLostScreen = lazy(() => import('./ui/DataLostScreen.tsx').then((module
 const root = document.getElementById('app')!;
 recoverFromStaleChunks();
 listenForLaunchedFiles();
+listenForInstallOffer();
 import('./domain/markdown.ts').catch(() => {}); // the review screen's parser, fetched while the database opens; a failure shows there
 preloadReviewScreen();
 const storage = new Storage();

@@ -86,6 +86,12 @@ export function HomeScreen({ session }: { session: Session }) {
           <NextDue at={nextDueAt} />
         </section>
       )}
+      {/* Anki's colours say which count is which only to those who know Anki: a key says it in words (screen readers hear each count's word). */}
+      <p class="counts-key" aria-hidden="true">
+        <span class="count count-newCards">New</span>
+        <span class="count count-learning">Learning</span>
+        <span class="count count-reviews">To review</span>
+      </p>
       <ul class="deck-list" aria-busy={!summaries}>
         {summaries?.map(({ deck, cardCount, queue }) => (
           <li key={deck.id}>

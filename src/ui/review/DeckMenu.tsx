@@ -33,6 +33,8 @@ export function DeckMenu({ session, deck, onRenamed }: { session: Session; deck:
   };
   return (
     <nav class="deck-menu" aria-label="Deck">
+      {/* The header shows two lines of a long name at most: here it is whole. */}
+      <h2 class="deck-menu-title">{deck.title}</h2>
       <a class="button" href={`#/add/${encodeURIComponent(deck.id)}`}>
         Add card
       </a>
