@@ -7,11 +7,13 @@ import { errorReason, isStorageFull } from './storage/errors.ts';
 import { Storage } from './storage/index.ts';
 import { App, preloadReviewScreen } from './ui/App.tsx';
 import { lazy } from './ui/common/lazy.tsx';
+import { applyDisplay } from './ui/display.ts';
 import './ui/styles.css';
 
 // Needed only when the data this device held is gone, so not part of the first screen.
 const DataLostScreen = lazy(() => import('./ui/DataLostScreen.tsx').then((module) => module.DataLostScreen));
 
+applyDisplay();
 const root = document.getElementById('app')!;
 recoverFromStaleChunks();
 listenForLaunchedFiles();

@@ -1,5 +1,6 @@
 import type { DOMPurify } from 'dompurify';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { showsDark } from '../display.ts';
 import type { CardRecord, MediaRecord } from '../../domain/types.ts';
 import { reloadOnceForStaleChunk } from '../../pwa/staleChunk.ts';
 import type { Storage } from '../../storage/index.ts';
@@ -343,11 +344,11 @@ export function CardHtml({ html, css, loadMedia, class: className }: CardHtmlPro
     const shown: Shown = { urls: [], sounds: new Map(), decoded: new Map() };
     let gone = false;
     let card: HTMLDivElement | undefined;
-    // Anki's night mode classes, which card style sheets test for, following the page's scheme.
+    // Anki's night mode classes, which card style sheets test for, following the page's theme.
     const dark = matchMedia('(prefers-color-scheme: dark)');
     const onTheme = () => {
-      card?.classList.toggle('nightMode', dark.matches);
-      card?.classList.toggle('night_mode', dark.matches);
+      card?.classList.toggle('nightMode', showsDark());
+      card?.classList.toggle('night_mode', showsDark());
     };
     setState({});
     renderCard(root, html, css, media.current, shown).then(

@@ -4,6 +4,7 @@ import type { StudySettings } from '../../domain/types.ts';
 import { isIosBrowserTab, storageStatus, type StorageStatus } from '../../pwa/persistence.ts';
 import { requestPersistence } from '../../pwa/requestPersistence.ts';
 import { offerReschedule } from './reschedule.ts';
+import { DisplaySettings } from './DisplaySettings.tsx';
 import { StudySettingsForm } from './StudySettingsForm.tsx';
 
 function megabytes(bytes: number | undefined): string {
@@ -48,6 +49,7 @@ export function SettingsScreen({ session }: { session: Session }) {
           </p>
         )}
       </section>
+      <DisplaySettings />
       <section aria-labelledby="sync-title">
         <h2 id="sync-title">Sync between devices</h2>
         <p class="muted">Study on your phone, write cards on your laptop: both through your own CouchDB server.</p>
