@@ -32,11 +32,23 @@ describe('statistics and exam readiness', () => {
     expect(Number.parseFloat(domains[1][2]!)).toBeGreaterThan(0);
     expect(domains[2][1]).toBe('no cards here');
     await expect(page.getByTestId('readiness').textContent()).resolves.toMatch(/^\d+\.\d % predicted recall today$/);
+    // Without an exam date "today" is the exam: one recall column, not two that say the same.
+    expect(await page.locator('table.readiness thead th').allTextContents()).toEqual(['Domain (weight)', 'Studied', 'Recall now']);
+
+    // A chart's axes are labelled, and a tap on a bar says its value.
+    const forecast = page.locator('figure.chart', { hasText: 'Future due' });
+    expect(await forecast.locator('text.axis').count()).toBeGreaterThanOrEqual(6);
+    // A real touch where the first bar's column is (the SVG column is the target).
+    await forecast.scrollIntoViewIfNeeded();
+    const column = (await forecast.locator('rect.chart-column').first().boundingBox())!;
+    await page.touchscreen.tap(column.x + column.width / 2, column.y + column.height / 2);
+    await forecast.locator('.chart-readout').filter({ hasText: /^today: \d+$/ }).waitFor();
 
     // With an exam date a month away, predicted recall drops below today's.
     const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel('Exam date (optional)').fill(inAMonth);
     await page.getByTestId('readiness').filter({ hasText: 'on the exam date' }).waitFor();
+    expect(await page.locator('table.readiness thead th').allTextContents()).toEqual(['Domain (weight)', 'Studied', 'Recall now', 'On exam day']);
 
     await page.locator('.readiness-controls select').selectOption('CKA');
     await page.locator('table.readiness tbody tr[data-domain="Troubleshooting"]').waitFor();

@@ -100,7 +100,7 @@ export function StatsScreen({ session }: { session: Session }) {
               <th scope="col">Domain (weight)</th>
               <th scope="col">Studied</th>
               <th scope="col">Recall now</th>
-              <th scope="col">{examDate ? 'On exam day' : 'Today'}</th>
+              {examDate && <th scope="col">On exam day</th>}
             </tr>
           </thead>
           <tbody>
@@ -111,7 +111,8 @@ export function StatsScreen({ session }: { session: Session }) {
                 </th>
                 <td>{domain.cards ? `${domain.studied} of ${domain.cards}` : 'no cards here'}</td>
                 <td>{domain.cards ? percent(domain.recallNow) : '–'}</td>
-                <td>{domain.cards ? percent(domain.recallOnExam) : '–'}</td>
+                {/* Without an exam date the exam is today: the same figures, shown once. */}
+                {examDate && <td>{domain.cards ? percent(domain.recallOnExam) : '–'}</td>}
               </tr>
             ))}
           </tbody>
