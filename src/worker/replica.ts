@@ -29,8 +29,8 @@ export interface ReplicaDatabase {
   allDocs(options: { keys: string[]; include_docs: true; conflicts?: boolean; attachments?: boolean }): Promise<{ rows: ReplicaRow[] }>;
   bulkDocs(docs: object[]): Promise<BulkResult[]>;
   get(id: string, options?: { rev?: string; attachments?: boolean }): Promise<Record<string, unknown>>;
-  changes(options: { since: string | number; limit?: number; return_docs?: boolean }): Promise<{
-    results: { id: string; seq: string | number; deleted?: boolean }[];
+  changes(options: { since: string | number; limit?: number; return_docs?: boolean; style?: 'all_docs' }): Promise<{
+    results: { id: string; seq: string | number; deleted?: boolean; changes: { rev: string }[] }[];
     last_seq: string | number;
   }>;
   replicate: {

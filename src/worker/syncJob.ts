@@ -29,6 +29,12 @@ export interface SyncResult {
 
 /** Documents per read of the replica and per transaction of the app's database. */
 const batchSize = 200;
+/** Log batches (of up to 500 rows each) per transaction of the app's database. */
+const logBatchesPerTransaction = 1000;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+}
 
 export class SyncFailure extends Error {
   constructor(
@@ -59,8 +65,9 @@ function replicaForm(doc: Omit<SyncDoc, '_rev'>): object {
   return { ...rest, _attachments: { file: { content_type: rest.contentType, data } } };
 }
 
-/** Writes this device's versions into the replica, merged with its own; returns how many changed. */
-async function putLocalChanges(env: SyncEnvironment, docs: SyncDoc[]): Promise<void> {
+/** Writes this device's versions into the replica, merged with its own; returns the revision written of each. */
+async function putLocalChanges(env: SyncEnvironment, docs: SyncDoc[]): Promise<Map<string, string>> {
+  const written = new Map<string, string>();
   for (let start = 0; start < docs.length; start += batchSize) {
     const batch = docs.slice(start, start + batchSize);
     const { rows } = await env.local.allDocs({ keys: batch.map((doc) => doc._id), include_docs: true });
@@ -75,8 +82,10 @@ async function putLocalChanges(env: SyncEnvironment, docs: SyncDoc[]): Promise<v
     const results = await env.local.bulkDocs(writes.map(({ _rev, ...doc }) => ({ ...replicaForm(doc), ...(_rev ? { _rev } : {}) })));
     const failed = results.find((result) => result.error);
     if (failed) throw new Error(`The local replica refused ${failed.id}: ${failed.error}`);
+    for (const result of results) if (result.rev) written.set(result.id, result.rev);
     env.progress('preparing', start + batch.length, docs.length);
   }
+  return written;
 }
 
 /**
@@ -106,34 +115,47 @@ async function resolveConflicts(env: SyncEnvironment, rows: ReplicaRow[]): Promi
   return { docs, resolved };
 }
 
-/** Applies what changed in the replica since the last applied position: records, then log batches. */
-async function applyReplicaChanges(env: SyncEnvironment): Promise<{ applied: AppliedCounts; resolved: number }> {
+/**
+ * Applies what changed in the replica since the last applied position: records, then log
+ * batches. A document whose only revision is the one this sync wrote from this device's own
+ * data is left out: the app's database has it already.
+ */
+async function applyReplicaChanges(env: SyncEnvironment, ownRevisions: Map<string, string>): Promise<{ applied: AppliedCounts; resolved: number }> {
   const since = (await env.storage.appliedSeq()) ?? 0;
   const ids = new Set<string>();
   let lastSeq: string | number = since;
   for (;;) {
-    const page = await env.local.changes({ since: lastSeq, limit: 1000, return_docs: true });
-    for (const change of page.results) if (!change.deleted) ids.add(change.id);
+    // all_docs: every leaf revision, so a conflict that came in beside this device's own is seen.
+    const page = await env.local.changes({ since: lastSeq, limit: 1000, return_docs: true, style: 'all_docs' });
+    for (const change of page.results) {
+      const own = change.changes.length === 1 && change.changes[0].rev === ownRevisions.get(change.id);
+      if (!change.deleted && !own) ids.add(change.id);
+    }
     if (page.results.length === 0 || page.last_seq === lastSeq) break;
     lastSeq = page.last_seq;
   }
-  const ordered = [...ids].sort((a, b) => Number(a.startsWith('log:')) - Number(b.startsWith('log:')));
+  const records = [...ids].filter((id) => !id.startsWith('log:'));
+  const logs = [...ids].filter((id) => id.startsWith('log:'));
+  // Log batches in larger transactions: a card whose rows lie in several batches is replayed
+  // and written once per transaction.
+  const batches = [...chunks(records, batchSize), ...chunks(logs, logBatchesPerTransaction)];
+  const total = ids.size;
+  let done = 0;
   const applied: AppliedCounts = { cards: 0, rows: 0, settingsChanged: false };
   let resolved = 0;
-  for (let start = 0; start < ordered.length; start += batchSize) {
-    const keys = ordered.slice(start, start + batchSize);
+  for (const [index, keys] of batches.entries()) {
     const { rows } = await env.local.allDocs({ keys, include_docs: true, conflicts: true, attachments: true });
     const batch = await resolveConflicts(env, rows);
     resolved += batch.resolved;
-    const last = start + batchSize >= ordered.length;
-    const counts = await env.storage.apply(batch.docs, last ? lastSeq : undefined);
+    const counts = await env.storage.apply(batch.docs, index === batches.length - 1 ? lastSeq : undefined);
     applied.cards += counts.cards;
     applied.rows += counts.rows;
     applied.settingsChanged ||= counts.settingsChanged;
-    env.progress('applying', Math.min(ordered.length, start + batchSize), ordered.length);
+    done += keys.length;
+    env.progress('applying', done, total);
   }
   // Even with nothing to apply, the position is kept: the next sync is no longer a first one.
-  if (ordered.length === 0) await env.storage.apply([], lastSeq);
+  if (batches.length === 0) await env.storage.apply([], lastSeq);
   return { applied, resolved };
 }
 
@@ -144,12 +166,12 @@ export async function runSync(env: SyncEnvironment): Promise<SyncResult> {
     const firstSync = (await storage.appliedSeq()) === undefined;
     env.progress('preparing', 0, 1);
     const changes = await storage.localChanges(firstSync);
-    await putLocalChanges(env, changes.docs);
+    const ownRevisions = await putLocalChanges(env, changes.docs);
     let sent = await replicate('to', env, 'sending');
     // On the server now; until then the outbox says what waits (a next sync merges it again, to no effect).
     await storage.clearOutbox(changes.taken);
     const received = await replicate('from', env, 'receiving');
-    const { applied, resolved } = await applyReplicaChanges(env);
+    const { applied, resolved } = await applyReplicaChanges(env, ownRevisions);
     // Merged conflicts are new revisions: the server gets them now, not at the next sync.
     if (resolved > 0) sent += await replicate('to', env, 'sending');
     const status: SyncStatus = { lastSyncAt: env.now(), sent, received };
