@@ -2,6 +2,7 @@
 // matched by id, so edited wording keeps the user's progress, new ids arrive as new cards,
 // and cards no longer shipped are retired, never deleted, so their review history stays.
 // The user's own decks and cards, and text the user edited, are never touched.
+import { clozeNumbers } from './cloze.ts';
 import type { BuiltInDeck } from './deckFile.ts';
 import { newSchedule } from './schedule.ts';
 import { Queue, queueForState, type CardRecord, type Deck } from './types.ts';
@@ -32,7 +33,9 @@ export function planBuiltInSync(decks: BuiltInDeck[], existingDecks: Deck[], exi
         plan.added.push({ id, deckId: deck.id, ...content, ...schedule, queue: queueForState(schedule.state), origin: 'built-in', rev: 0 });
         continue;
       }
-      const queue = card.queue === Queue.Retired ? queueForState(card.state) : card.queue;
+      // A card the user's edit of its note took out (its number is gone from the note's text) stays out.
+      const removedByEdit = card.editedAt !== undefined && card.cloze !== undefined && !clozeNumbers(card.cloze.text).includes(card.cloze.number);
+      const queue = card.queue === Queue.Retired && !removedByEdit ? queueForState(card.state) : card.queue;
       // The app's own "leech" tag stays when the shipped tags replace the card's.
       const tags = card.tags.includes('leech') && !content.tags.includes('leech') ? [...content.tags, 'leech'] : content.tags;
       const next: CardRecord = { ...card, ...(card.editedAt ? {} : { ...content, tags }), position: content.position, deckId: deck.id, queue };

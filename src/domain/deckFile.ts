@@ -2,7 +2,7 @@
 // reported as "file:line: what is wrong" so a broken deck fails the build with a clear pointer.
 import { clozeProblem, expandCloze, withoutClozeMarks } from './cloze.ts';
 import { isExamDomain, type ExamDomain } from './exams.ts';
-import type { CardContent } from './types.ts';
+import type { CardContent, CardRecord } from './types.ts';
 
 export interface DeckSource {
   file: string;
@@ -13,6 +13,8 @@ export interface BuiltInCard extends CardContent {
   id: string;
   /** Order of introduction within the deck. */
   position: number;
+  /** A cloze card's note (its "C:" text, the card block's id), so that the editor edits the note as one text. */
+  cloze?: CardRecord['cloze'];
 }
 
 export interface BuiltInDeck {
@@ -161,6 +163,7 @@ function readCard(block: Block<CardField>, file: string, problems: string[]): Om
       front,
       back,
       ...common,
+      cloze: { noteId: block.id, text, number },
     }));
   }
   if (!Q || !fieldText(Q)) problems.push(`${at(block.line)}: card "${block.id}" has no question (Q:) or cloze (C:)`);

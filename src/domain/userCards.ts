@@ -3,12 +3,12 @@
 // those whose number is gone (their history stays).
 import { clozeNumbers, clozeProblem, expandCloze } from './cloze.ts';
 import { cardFieldLimit } from './deckFile.ts';
+import type { ExamDomain } from './exams.ts';
 import { newSchedule } from './schedule.ts';
 import { Queue, queueForState, type CardContent, type CardRecord } from './types.ts';
 
-export type NoteInput =
-  | { kind: 'basic'; front: string; back: string; tags: string[]; note: string }
-  | { kind: 'cloze'; text: string; tags: string[]; note: string };
+/** `exam`: the exam domains its cards count toward (readiness); absent, an edit keeps each card's own and a new note has none. */
+export type NoteInput = ({ kind: 'basic'; front: string; back: string } | { kind: 'cloze'; text: string }) & { tags: string[]; note: string; exam?: ExamDomain[] };
 
 /** What is wrong with the note, in words for the form, or undefined. */
 export function noteProblem(input: NoteInput): string | undefined {
@@ -41,7 +41,7 @@ export interface NoteChange {
 
 /** The cards of a new note in `deckId`; new cards go after `position`. */
 export function cardsForNewNote(input: NoteInput, deckId: string, noteId: string, position: number, now: Date): CardRecord[] {
-  const base = { deckId, tags: input.tags, note: input.note, source: 'your own card', exam: [], origin: 'user' as const, editedAt: now };
+  const base = { deckId, tags: input.tags, note: input.note, source: 'your own card', exam: input.exam ?? [], origin: 'user' as const, editedAt: now };
   const schedule = newSchedule(now);
   const card = (id: string, content: Pick<CardContent, 'kind' | 'front' | 'back'>, offset: number, cloze?: CardRecord['cloze']) => ({
     id,
@@ -59,10 +59,10 @@ export function cardsForNewNote(input: NoteInput, deckId: string, noteId: string
   );
 }
 
-/** `siblings`: every card of the edited note (one for a basic or built-in card); `editedId`: the card whose form it is. */
+/** `siblings`: every card of the edited note (one for a basic card); `editedId`: the card whose form it is. */
 export function editNote(input: NoteInput, siblings: CardRecord[], nextPosition: number, now: Date, editedId: string): NoteChange {
   const first = siblings[0];
-  const common = { tags: input.tags, note: input.note, editedAt: now };
+  const common = { tags: input.tags, note: input.note, editedAt: now, ...(input.exam ? { exam: input.exam } : {}) };
   if (input.kind === 'basic' || !first.cloze) {
     const text = input.kind === 'basic' ? { front: input.front, back: input.back } : { front: input.text, back: first.back };
     return { added: [], updated: [{ ...first, ...common, ...text }], retired: [] };
@@ -78,12 +78,16 @@ export function editNote(input: NoteInput, siblings: CardRecord[], nextPosition:
       const tags = card.id !== editedId && card.tags.includes('leech') && !input.tags.includes('leech') ? [...input.tags, 'leech'] : input.tags;
       change.updated.push({ ...card, ...common, tags, front: content.front, back: content.back, queue, cloze: { noteId, text: input.text, number: content.number } });
     } else if (card.queue !== Queue.Retired) {
-      change.retired.push({ ...card, queue: Queue.Retired });
+      // With the note's text as edited, by which a built-in card stays retired through app updates (planBuiltInSync).
+      change.retired.push({ ...card, editedAt: now, queue: Queue.Retired, cloze: { ...card.cloze!, text: input.text } });
     }
   }
   const known = new Set(siblings.map((card) => card.cloze!.number));
   const fresh = clozeNumbers(input.text).filter((number) => !known.has(number));
-  const made = cardsForNewNote(input, first.deckId, noteId, nextPosition, now).filter((card) => fresh.includes(card.cloze!.number));
-  change.added.push(...made.map((card, offset) => ({ ...card, position: nextPosition + offset })));
+  // A number added to a built-in note makes a card of the user's, under an id no deck file can ship (it has no ":").
+  const builtInNote = siblings.some((card) => card.origin === 'built-in');
+  const idOf = (id: string) => (builtInNote ? `user:${id}` : id);
+  const made = cardsForNewNote({ ...input, exam: input.exam ?? first.exam }, first.deckId, noteId, nextPosition, now).filter((card) => fresh.includes(card.cloze!.number));
+  change.added.push(...made.map((card, offset) => ({ ...card, id: idOf(card.id), source: first.source, position: nextPosition + offset })));
   return change;
 }

@@ -3,7 +3,7 @@
 // Settings) to offer "Install" when the user wants it. Safari has no such event: the iOS
 // hint (Share → Add to Home Screen) is in Settings.
 
-export type InstallPromptEvent = Event & { prompt(): Promise<unknown> };
+export type InstallPromptEvent = Event & { prompt: () => Promise<unknown> };
 
 let offered: InstallPromptEvent | undefined;
 const listeners = new Set<() => void>();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planBuiltInSync } from '../../src/domain/builtInSync.ts';
 import { clozeClose as close, clozeOpen as open, clozeProblem, expandCloze, withClozeSidesExpanded } from '../../src/domain/cloze.ts';
 import { compileDecks } from '../../src/domain/deckFile.ts';
+import { Queue } from '../../src/domain/types.ts';
 import { cardsForNewNote, editNote, noteProblem } from '../../src/domain/userCards.ts';
 
 const now = new Date('2026-03-02T10:00:00Z');
@@ -53,7 +54,43 @@ describe('stored cloze cards', () => {
   });
 });
 
+describe('a built-in cloze note', () => {
+  const [deck] = compileDecks([
+    { file: 'a.deck', text: 'deck: a\ntitle: A\ndescription: A.\n\n## a-run\nC: The {{c1::kubelet}} runs `{{c2::pods}}`.\nsource: s\nexam: CKA Storage\n' },
+  ]);
+  const aDeck = { id: 'a', title: 'A', description: 'A.', position: 0, origin: 'built-in' as const };
+  const stored = planBuiltInSync([deck], [], [], now).added;
+
+  it('carries its note text on each card, so that the editor edits it as one text', () => {
+    expect(stored.map((card) => card.cloze)).toEqual([1, 2].map((number) => ({ noteId: 'a-run', text: 'The {{c1::kubelet}} runs `{{c2::pods}}`.', number })));
+  });
+
+  it('edited with a new number gains a card of the user\'s under an id no deck file can ship, with the note\'s source and domains', () => {
+    const text = 'The {{c1::kubelet}} runs `{{c2::pods}}` on {{c3::nodes}}.';
+    const change = editNote({ kind: 'cloze', text, tags: [], note: '' }, stored, 5, now, stored[0].id);
+    expect(change.updated.map((card) => card.cloze?.text)).toEqual([text, text]);
+    expect(change.added).toMatchObject([{ id: 'user:a-run-c3', origin: 'user', source: 's', exam: ['CKA Storage'], position: 5, cloze: { noteId: 'a-run', text, number: 3 } }]);
+  });
+
+  it('keeps a card its edit removed retired through app updates, and brings back one the decks stop and start shipping', () => {
+    const change = editNote({ kind: 'cloze', text: 'The {{c1::kubelet}} runs pods.', tags: [], note: '' }, stored, 5, now, stored[0].id);
+    expect(change.retired.map((card) => card.id)).toEqual(['a-run-c2']);
+    const afterEdit = [...change.updated, ...change.retired];
+    expect(planBuiltInSync([deck], [aDeck], afterEdit, now).updated).toEqual([]);
+    const shippedAgain = { ...stored[1], queue: Queue.Retired };
+    expect(planBuiltInSync([deck], [aDeck], [stored[0], shippedAgain], now).updated.map((card) => [card.id, card.queue])).toEqual([['a-run-c2', Queue.New]]);
+  });
+});
+
 describe('the note editor', () => {
+  it('gives a new note\'s cards the exam domains picked, and an edit keeps a card\'s own unless domains are given', () => {
+    const [card] = cardsForNewNote({ kind: 'basic', front: 'f', back: 'b', tags: [], note: '', exam: ['CKA Storage'] }, 'mine', 'user-1', 0, now);
+    expect(card.exam).toEqual(['CKA Storage']);
+    expect(editNote({ kind: 'basic', front: 'f2', back: 'b', tags: [], note: '' }, [card], 1, now, card.id).updated[0].exam).toEqual(['CKA Storage']);
+    expect(editNote({ kind: 'basic', front: 'f', back: 'b', tags: [], note: '', exam: [] }, [card], 1, now, card.id).updated[0].exam).toEqual([]);
+  });
+
+
   const limit = 65_536;
   const long = 'x'.repeat(limit + 1);
 

@@ -4,24 +4,39 @@ import './cards.css';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import { clozeMarksAsBold, clozeProblem, expandCloze, withoutClozeMarks } from '../../domain/cloze.ts';
+import { allExamDomains, type ExamDomain } from '../../domain/exams.ts';
 import type { CardRecord } from '../../domain/types.ts';
 import { cardsForNewNote, editNote, noteProblem, parseTags, type NoteInput } from '../../domain/userCards.ts';
 import { Markdown } from '../common/Markdown.tsx';
 import { StaleRecordError } from '../../storage/staleRecord.ts';
+import { showStatus, statusRegion } from '../common/statusMessage.ts';
 import { errorText } from '../common/UndoButton.tsx';
 
-type Form = { kind: 'basic' | 'cloze'; front: string; back: string; text: string; tags: string; note: string };
+type Form = { kind: 'basic' | 'cloze'; front: string; back: string; text: string; tags: string; note: string; exam: ExamDomain[] };
 
+/**
+ * A cloze card (the user's or built in) is edited as its note's one text. Only a built-in
+ * cloze card the user edited before its note's text was kept with it has none: it shows
+ * its two sides, the deletion as bold.
+ */
 function formOf(card: CardRecord | undefined): Form {
-  if (!card) return { kind: 'basic', front: '', back: '', text: '', tags: '', note: '' };
+  if (!card) return { kind: 'basic', front: '', back: '', text: '', tags: '', note: '', exam: [] };
   const text = card.cloze?.text ?? card.front;
-  return { kind: card.cloze ? 'cloze' : 'basic', front: clozeMarksAsBold(card.front), back: clozeMarksAsBold(card.back), text, tags: card.tags.join(' '), note: card.note };
+  return {
+    kind: card.cloze ? 'cloze' : 'basic',
+    front: clozeMarksAsBold(card.front),
+    back: clozeMarksAsBold(card.back),
+    text,
+    tags: card.tags.join(' '),
+    note: card.note,
+    exam: card.exam,
+  };
 }
 
 /** The note as typed; characters that would pose as cloze marks are dropped. */
 function inputOf(form: Form): NoteInput {
   const typed = (text: string) => withoutClozeMarks(text).trim();
-  const common = { tags: parseTags(form.tags), note: typed(form.note) };
+  const common = { tags: parseTags(form.tags), note: typed(form.note), exam: form.exam };
   return form.kind === 'basic' ? { kind: 'basic', front: typed(form.front), back: typed(form.back), ...common } : { kind: 'cloze', text: typed(form.text), ...common };
 }
 
@@ -58,6 +73,16 @@ function NotePreview({ sides, text }: { sides: 'basic' | 'cloze'; text: { front:
   );
 }
 
+function cardsText(count: number): string {
+  return count === 1 ? 'a card' : `${count} cards`;
+}
+
+/** The confirmation of a saved edit, with the cards a cloze note gained or lost. */
+function savedText(added: number, retired: number): string {
+  const changes = [added && `added ${cardsText(added)}`, retired && `removed ${cardsText(retired)} (${retired === 1 ? 'its' : 'their'} reviews are kept)`].filter(Boolean);
+  return changes.length > 0 ? `Saved: ${changes.join(', ')}.` : 'Saved.';
+}
+
 function newNoteId(): string {
   return `user-${crypto.randomUUID()}`;
 }
@@ -76,6 +101,8 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
   const [saved, setSaved] = useState<string>();
   const saving = useRef(false);
 
+  // Present before a save speaks through it, so that screen readers announce the confirmation.
+  useEffect(() => void statusRegion(), []);
   useEffect(() => {
     if (!cardId) return setCard(undefined);
     session.storage.card(cardId).then((found) => {
@@ -116,12 +143,14 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
   // history.back(): a tab opened on the editor has nothing to go back to.
   const fromCardScreen = cardId !== undefined && new URLSearchParams(location.hash.split('?')[1] ?? '').get('from') === 'card';
   const returnHref = fromCardScreen ? `#/card/${encodeURIComponent(cardId)}` : `#/deck/${encodeURIComponent(targetDeck)}`;
-  const field = (key: keyof Form) => ({
+  const field = (key: Exclude<keyof Form, 'kind' | 'exam'>) => ({
     value: form[key],
     onInput: (event: Event) => setForm({ ...form, [key]: (event.target as HTMLInputElement).value }),
   });
-  // Built-in cloze cards keep their two sides; only the user's own cloze notes are re-expanded.
+  // A card stays the type it is: a basic card's text cannot become a note of several cards.
   const kindFixed = card !== undefined;
+  const toggleDomain = (domain: ExamDomain, on: boolean) =>
+    setForm({ ...form, exam: on ? allExamDomains.filter((known) => known === domain || form.exam.includes(known)) : form.exam.filter((known) => known !== domain) });
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -134,19 +163,20 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
     try {
       const { storage } = session;
       const now = new Date();
-      let step;
       if (card) {
         const before = await storage.noteCards(card);
-        step = await storage.saveNote(before, editNote(input, before, await storage.nextPosition(card.deckId), now, card.id), card);
+        const change = editNote(input, before, await storage.nextPosition(card.deckId), now, card.id);
+        session.undo.push(await storage.saveNote(before, change, card));
+        // Said on the screen Save returns to, which the editor's own messages do not outlive.
+        showStatus(savedText(change.added.length, change.retired.length));
+        // Replaced, so that Back from there does not come back into the editor.
+        location.replace(returnHref);
       } else {
-        step = await storage.addCards(cardsForNewNote(input, targetDeck, newNoteId(), await storage.nextPosition(targetDeck), now));
-      }
-      session.undo.push(step);
-      // Replaced, so that Back from there does not come back into the editor.
-      if (card) location.replace(returnHref);
-      else {
-        setSaved(`Added ${step.addedCardIds.length === 1 ? 'a card' : `${step.addedCardIds.length} cards`}.`);
-        setForm({ ...formOf(undefined), kind: form.kind, tags: form.tags });
+        const step = await storage.addCards(cardsForNewNote(input, targetDeck, newNoteId(), await storage.nextPosition(targetDeck), now));
+        session.undo.push(step);
+        setSaved(`Added ${cardsText(step.addedCardIds.length)}.`);
+        // What the next note likely shares stays, as Anki keeps the note type and tags.
+        setForm({ ...formOf(undefined), kind: form.kind, tags: form.tags, exam: form.exam });
       }
     } catch (error) {
       setProblem(`Not saved: ${errorText(error)}`);
@@ -182,19 +212,28 @@ export function CardEditor({ session, deckId, cardId }: { session: Session; deck
           <>
             <label>
               Front
-              <textarea rows={3} {...field('front')} />
+              <textarea class="card-source" rows={3} {...field('front')} />
             </label>
             <label>
               Back
-              <textarea rows={3} {...field('back')} />
+              <textarea class="card-source" rows={3} {...field('back')} />
             </label>
           </>
         ) : (
           <label>
             Text, with deletions such as {'{{c1::kubelet}}'}
-            <textarea rows={4} {...field('text')} />
+            <textarea class="card-source" rows={4} {...field('text')} />
           </label>
         )}
+        <fieldset class="exam-domains">
+          <legend>Exam domains (its cards count toward their readiness)</legend>
+          {allExamDomains.map((domain) => (
+            <label key={domain} class="checkbox">
+              <input type="checkbox" checked={form.exam.includes(domain)} onChange={(event) => toggleDomain(domain, (event.target as HTMLInputElement).checked)} />
+              {domain}
+            </label>
+          ))}
+        </fieldset>
         <label>
           Tags (separated by spaces)
           <input type="text" {...field('tags')} />

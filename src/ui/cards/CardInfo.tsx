@@ -46,6 +46,8 @@ export function CardInfo({ session, card }: { session: Session; card: CardRecord
         <dd>
           {card.reps} / {card.lapses}
         </dd>
+        <dt>Exam domains</dt>
+        <dd data-testid="exam-domains">{card.exam.length > 0 ? card.exam.join('; ') : 'None: it does not count toward exam readiness'}</dd>
         <dt>Card id</dt>
         <dd>{card.id}</dd>
       </dl>
