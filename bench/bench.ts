@@ -1,5 +1,7 @@
 // `npm run bench`: builds the app, a floor page and the benchmark pages, measures them in
 // Debian's Chromium and prints one table (also written to bench/results/ and the README).
+// `npm run bench -- sync` (node bench/run.mjs sync) measures sync only and replaces only its
+// part of the results.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -18,6 +20,9 @@ import { benchDeckId } from '../tests/support/collection.ts';
 import { importPackage, importRuns, settleMs, timeAppImport, timeFloorImport, type ImportRun } from './importSpeed.ts';
 import type { FloorResult } from './pages/importFloorWorker.ts';
 import type { SeedResult } from './pages/seed.ts';
+import type { CpuTime, Measured } from './pages/syncBench.ts';
+import type { SyncTiming } from './pages/syncBenchProtocol.ts';
+import { syncSpeed, type SyncRun } from './syncSpeed.ts';
 
 const startRuns = 7;
 const answersPerSize = 220;
@@ -263,6 +268,78 @@ function importLines({ file, floor, phone, unthrottled }: Awaited<ReturnType<typ
   ];
 }
 
+const syncMarkers = { start: '<!-- bench:sync:start -->', end: '<!-- bench:sync:end -->' };
+
+function syncLines(run: SyncRun): string[] {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const time = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : ms(value));
+  const count = (value: number) => value.toLocaleString('en');
+  const { seeded, floorPush, floorPull, stored } = run;
+  const cpu = ({ cpu: { browser, server } }: { cpu: CpuTime }) => `${time(browser)} / ${time(server)}`;
+  const row = (label: string, timing: Measured<SyncTiming>, floorMs?: number) => {
+    const { preparingRead, preparingReplica, sending, receiving, applyingRecords, applyingLog } = timing.phases;
+    const { sent, received } = timing.result.status;
+    const ratio = floorMs === undefined ? '' : (timing.totalMs / floorMs).toFixed(2);
+    return `| ${label} | ${count(sent ?? 0)} / ${count(received ?? 0)} | ${time(preparingRead)} + ${time(preparingReplica)} | ${time(sending)} | ${time(receiving)} | ${time(applyingRecords)} + ${time(applyingLog)} | ${time(timing.totalMs)} | ${ratio} | ${cpu(timing)} |`;
+  };
+  const applied = (timing: SyncTiming) => `${count(timing.result.applied.cards)} card writes and ${count(timing.result.applied.rows)} log rows`;
+  return [
+    syncMarkers.start,
+    `**Sync** (measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, one run; this section took ${Math.round(run.runMs / 1000)} s, 1-minute load average, its own processes included, ${run.load.map((load) => load.toFixed(1)).join(' → ')}): device A's database holds ${count(seeded.cards)} user cards in ${seeded.decks} decks with ${count(seeded.logRows)} review-log rows over the last year (generated, written as a backup restore writes them, which also fills the outbox; not timed). The app's sync job (\`runSync\` with \`SyncStorage\` and pouchdb-browser, in a dedicated worker as in the app) syncs it with pouchdb-server 4.2.0 (in memory, a Node process on this machine) behind \`/db/\` on the page's own origin, through a Node proxy; CPU not slowed. Then a fresh device B (an empty database of its own) syncs; then, ${run.rounds.length} times, A answers ${run.rounds[0].answers} cards (Good, through the app's storage) and syncs, and B syncs. Phases, from the job's calls to its replica: preparing (this device's changes read from the app's database, then merged into its local replica), sending (replication to the server, then clearing the outbox), receiving (replication from the server), applying what the replica got since the last sync into the app's database (record documents, then log batches: rows added and every card with new rows replayed). Documents: sent / received as the job counts them. Floor: PouchDB alone with the same documents (A's replica after its first sync, copied into a plain local database, default options; the app's replica compacts automatically): pushed to an empty server database, then pulled from it into a fresh local database, in the same run and worker; ratio: the sync's total / that floor. CPU: what all of Chromium's processes (page, worker, IndexedDB in the browser process) and the server's process used meanwhile (${cpus().length} cores here: the two overlap).`,
+    '',
+    '| | documents sent / received | preparing: app data read + replica written | sending | receiving | applying: records + log batches | total | ratio to floor | CPU Chromium / server |',
+    '|---|---|---|---|---|---|---|---|---|',
+    `| floor: PouchDB pushes them, plain local database → server | ${count(floorPush.docs)} / 0 | | ${time(floorPush.totalMs)} | | | ${time(floorPush.totalMs)} | | ${cpu(floorPush)} |`,
+    `| floor: PouchDB pulls them, server → fresh local database | 0 / ${count(floorPull.docs)} | | | ${time(floorPull.totalMs)} | | ${time(floorPull.totalMs)} | | ${cpu(floorPull)} |`,
+    row('first sync of A (push)', run.firstA, floorPush.totalMs),
+    row('first sync of B, a fresh device (pull)', run.firstB, floorPull.totalMs),
+    ...run.rounds.flatMap(({ answers, a, b }, round) => [row(`A after ${answers} ${round ? 'more ' : ''}answers`, a), row('B after that (pulls them)', b)]),
+    '',
+    `Outbox before A's first sync: ${count(run.firstA.waitingBefore)} documents; before its syncs after answers: ${run.rounds.map(({ a }) => count(a.waitingBefore)).join(', ')}. On the server after A's first sync: ${count(stored.docs)} documents (${count(seeded.cards)} cards, ${seeded.decks} decks, ${count(stored.logDocs)} log batches), ${mb(stored.jsonBytes)} of JSON. Applied: A's first sync ${applied(run.firstA)}, B's ${applied(run.firstB)} (a card is written by each batch that changes it); after the first answers A's ${applied(run.rounds[0].a)}, B's ${applied(run.rounds[0].b)}. Sending / floor push: ${(run.firstA.phases.sending / floorPush.totalMs).toFixed(2)}; receiving / floor pull: ${(run.firstB.phases.receiving / floorPull.totalMs).toFixed(2)}.`,
+    syncMarkers.end,
+  ];
+}
+
+/** Builds the bench pages into `folder`/__bench__/, where the pages are served from. */
+async function buildBenchPages(folder: string, pages: string[]) {
+  await build({
+    configFile: false,
+    root: 'bench/pages',
+    base: '/__bench__/',
+    logLevel: 'error',
+    oxc: jsx,
+    worker: { format: 'es' },
+    build: { outDir: join(folder, '__bench__'), emptyOutDir: true, rolldownOptions: { input: pages.map((page) => `bench/pages/${page}.html`) } },
+  });
+}
+
+/** `npm run bench -- sync`: the sync section alone, put in place of its part of the results. */
+async function syncOnly() {
+  const work = mkdtempSync(join(tmpdir(), 'kubecards-bench-'));
+  console.log('building the sync benchmark page…');
+  await buildBenchPages(work, ['syncBench']);
+  console.log('syncing…');
+  const run = await syncSpeed(work);
+  rmSync(work, { recursive: true, force: true });
+  const section = syncLines(run).join('\n');
+  console.log(`\n${section}\n`);
+  const results = JSON.parse(readFileSync('bench/results/latest.json', 'utf8')) as Record<string, unknown>;
+  writeFileSync('bench/results/latest.json', `${JSON.stringify({ ...results, sync: run }, null, 2)}\n`);
+  writeFileSync('bench/results/latest.md', placeSyncSection(readFileSync('bench/results/latest.md', 'utf8'), section));
+  const readme = readFileSync('README.md', 'utf8');
+  if (readme.includes(benchEnd)) writeFileSync('README.md', placeSyncSection(readme, section, benchEnd));
+}
+
+const benchEnd = '\n<!-- bench:end -->';
+
+/** `text` with `section` in place of the sync section it holds, else added before `end` (or at the end). */
+function placeSyncSection(text: string, section: string, end?: string): string {
+  const marked = new RegExp(`${syncMarkers.start}[\\s\\S]*?${syncMarkers.end}`);
+  if (marked.test(text)) return text.replace(marked, () => section);
+  const at = end ? text.indexOf(end) : text.trimEnd().length;
+  return `${text.slice(0, at)}\n\n${section}${text.slice(at)}`;
+}
+
 async function main() {
   const began = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'kubecards-bench-'));
@@ -271,15 +348,7 @@ async function main() {
   console.log('building the app, the floor page and the benchmark pages…');
   await buildApp({ outDir: appDir, label: 'bench' });
   await build({ configFile: false, root: 'bench/floor', logLevel: 'error', oxc: jsx, build: { outDir: floorDir, emptyOutDir: true } });
-  await build({
-    configFile: false,
-    root: 'bench/pages',
-    base: '/__bench__/',
-    logLevel: 'error',
-    oxc: jsx,
-    worker: { format: 'es' },
-    build: { outDir: join(appDir, '__bench__'), emptyOutDir: true, rolldownOptions: { input: ['bench/pages/seed.html', 'bench/pages/importFloor.html'] } },
-  });
+  await buildBenchPages(appDir, ['seed', 'importFloor', 'syncBench']);
   const appServer = await serveStatic(appDir);
   const floorServer = await serveStatic(floorDir);
 
@@ -305,6 +374,8 @@ async function main() {
   }
   console.log('importing an Anki package…');
   const imported = await importSpeed(appServer.url, work);
+  console.log('syncing…');
+  const synced = await syncSpeed(appDir);
   await appServer.close();
   await floorServer.close();
   rmSync(work, { recursive: true, force: true });
@@ -353,6 +424,8 @@ async function main() {
     `**Memory**: JS heap in use after ${heap.answers.length} answers at ${heap.size.toLocaleString('en')} cards, after a forced garbage collection (DevTools Runtime.getHeapUsage): ${((heap.heapBytes ?? 0) / 1024 / 1024).toFixed(1)} MB.`,
     '',
     ...importLines(imported),
+    '',
+    ...syncLines(synced),
   ];
   const table = lines.join('\n');
   console.log(`\n${table}\n`);
@@ -366,6 +439,7 @@ async function main() {
     markdown,
     bySize: bySize.map(({ size, seed, answers, heapBytes }) => ({ size, seed, answers, heapBytes })),
     import: imported,
+    sync: synced,
   };
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync('bench/results/latest.md', `# Benchmark results\n\n${table}\n`);
@@ -374,4 +448,7 @@ async function main() {
   if (marked.test(readme)) writeFileSync('README.md', readme.replace(marked, `$1${table}$2`));
 }
 
-await main();
+const section = process.argv[2];
+if (section === undefined) await main();
+else if (section === 'sync') await syncOnly();
+else throw new Error(`no bench section "${section}": run all (npm run bench) or sync only (npm run bench -- sync)`);
