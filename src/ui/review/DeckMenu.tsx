@@ -34,7 +34,9 @@ export function DeckMenu({ session, deck, onRenamed }: { session: Session; deck:
   return (
     <nav class="deck-menu" aria-label="Deck">
       {/* The header shows two lines of a long name at most: here it is whole. */}
-      <h2 class="deck-menu-title">{deck.title}</h2>
+      <h2 class="deck-menu-title" tabIndex={0}>
+        {deck.title}
+      </h2>
       <a class="button" href={`#/add/${encodeURIComponent(deck.id)}`}>
         Add card
       </a>
