@@ -1,15 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../app/session.ts';
-import { install, onInstallOffer } from '../pwa/installPrompt.ts';
 import { registerServiceWorker } from '../pwa/serviceWorker.ts';
 import { reloadOnceForStaleChunk } from '../pwa/staleChunk.ts';
 import { storageIsLow } from '../pwa/storageSpace.ts';
 
 // In order of weight: news never covers a notice that weighs more.
-const notices = ['none', 'install', 'offline-ready', 'low-space', 'offline-unavailable', 'update-waiting', 'updating'] as const;
+const notices = ['none', 'offline-ready', 'low-space', 'offline-unavailable', 'update-waiting', 'updating'] as const;
 export type Notice = (typeof notices)[number];
 const offlineReadyShownMs = 6000;
-const installDeclined = 'kubecards:install-declined';
 
 /**
  * Small notices over the current screen: the app is ready offline or could not be made so,
@@ -20,8 +18,6 @@ const installDeclined = 'kubecards:install-declined';
 export function AppNotices({ session }: { session: Session }) {
   const [notice, setNotice] = useState<Notice>('none');
   const [replaced, setReplaced] = useState(false);
-  // The install offer waits behind any other notice: it is an invitation, not news.
-  const [installOffered, setInstallOffered] = useState(false);
   const applyUpdate = useRef<() => Promise<void>>(async () => {});
   const [snackbar, setSnackbar] = useState<{ view?: typeof import('./Snackbar.tsx').Snackbar }>({});
 
@@ -34,8 +30,6 @@ export function AppNotices({ session }: { session: Session }) {
       onUpdateWaiting: () => tell('update-waiting'),
     });
     storageIsLow().then((low) => low && tell('low-space'));
-    // Offered once: "Not now" is remembered on this device.
-    if (localStorage.getItem(installDeclined) === null) onInstallOffer(() => setInstallOffered(true));
   }, [session]);
   // "Ready to work offline" is news, not a question: it leaves by itself after a while.
   useEffect(() => {
@@ -43,12 +37,11 @@ export function AppNotices({ session }: { session: Session }) {
     const timer = setTimeout(() => setNotice((current) => (current === 'offline-ready' ? 'none' : current)), offlineReadyShownMs);
     return () => clearTimeout(timer);
   }, [notice]);
-  const shown: Notice = notice === 'none' && installOffered ? 'install' : notice;
   useEffect(() => {
-    if (shown !== 'none' && !snackbar.view) {
+    if (notice !== 'none' && !snackbar.view) {
       import('./Snackbar.tsx').then((module) => setSnackbar({ view: module.Snackbar })).catch(reloadOnceForStaleChunk);
     }
-  }, [shown]);
+  }, [notice]);
 
   const update = async () => {
     setNotice('updating');
@@ -69,17 +62,7 @@ export function AppNotices({ session }: { session: Session }) {
       </div>
     );
   }
-  if (shown === 'none' || !snackbar.view) return null;
+  if (notice === 'none' || !snackbar.view) return null;
   const Snackbar = snackbar.view;
-  const dismiss = () => {
-    if (shown === 'install') {
-      localStorage.setItem(installDeclined, new Date().toISOString());
-      setInstallOffered(false);
-    } else setNotice('none');
-  };
-  const installApp = () => {
-    setInstallOffered(false);
-    void install();
-  };
-  return <Snackbar notice={shown} onDismiss={dismiss} onUpdate={update} onInstall={installApp} />;
+  return <Snackbar notice={notice} onDismiss={() => setNotice('none')} onUpdate={update} />;
 }

@@ -1,7 +1,6 @@
 import type { Notice } from './AppNotices.tsx';
 
 const words: Record<Exclude<Notice, 'none'>, string> = {
-  install: 'Install Kubecards on this device: it opens like an app and works offline.',
   'offline-ready': 'Kubecards is ready to work offline.',
   'low-space': 'Your device is almost out of storage. Free some space, or Kubecards may be unable to save your answers.',
   'offline-unavailable': 'Kubecards could not be stored for offline use, so it works only while online. The device may be low on storage.',
@@ -10,18 +9,13 @@ const words: Record<Exclude<Notice, 'none'>, string> = {
 };
 
 /** What a notice says and offers; loaded with the first notice, as most visits show none. */
-export function Snackbar({ notice, onDismiss, onUpdate, onInstall }: { notice: Exclude<Notice, 'none'>; onDismiss(): void; onUpdate(): void; onInstall(): void }) {
+export function Snackbar({ notice, onDismiss, onUpdate }: { notice: Exclude<Notice, 'none'>; onDismiss(): void; onUpdate(): void }) {
   return (
     <div class="snackbar" role="status">
       <span>{words[notice]}</span>
       {notice !== 'updating' && (
         <button type="button" onClick={onDismiss}>
-          {notice === 'update-waiting' ? 'Later' : notice === 'install' ? 'Not now' : 'OK'}
-        </button>
-      )}
-      {notice === 'install' && (
-        <button type="button" class="primary" onClick={onInstall}>
-          Install
+          {notice === 'update-waiting' ? 'Later' : 'OK'}
         </button>
       )}
       {notice === 'update-waiting' && (

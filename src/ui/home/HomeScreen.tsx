@@ -13,6 +13,7 @@ import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
 import { TodayPanel } from './TodayPanel.tsx';
 
 const loadBackupReminder = () => import('./BackupReminder.tsx').then((module) => module.BackupReminder);
+const loadInstallHint = () => import('./InstallHint.tsx').then((module) => module.InstallHint);
 
 export function HomeScreen({ session }: { session: Session }) {
   const [summaries, setSummaries] = useState<DeckSummary[]>();
@@ -39,6 +40,7 @@ export function HomeScreen({ session }: { session: Session }) {
   useEffect(load, [load]);
   useExternalChanges(session, load);
   const BackupReminder = useLazyComponent(loadBackupReminder);
+  const InstallHint = useLazyComponent(loadInstallHint);
 
   const dueNow = summaries?.some(({ queue }) => queue.card);
   const nextDueAt = summaries && !dueNow ? earliestDate(summaries.map(({ queue }) => queue.nextDueAt)) : undefined;
@@ -80,6 +82,7 @@ export function HomeScreen({ session }: { session: Session }) {
         />
       )}
       {BackupReminder && <BackupReminder />}
+      {InstallHint && <InstallHint />}
       {summaries && !dueNow && (
         <section class="done-today" aria-live="polite">
           <h2>Done for today</h2>
