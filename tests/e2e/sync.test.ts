@@ -83,10 +83,11 @@ async function answerCards(page: Page, count: number): Promise<string[]> {
   return answered;
 }
 
-async function editFront(page: Page, cardId: string, front: string): Promise<void> {
+/** Edits the note of a card of the first deck, a cloze note: as one text, as Anki edits one. */
+async function editNoteText(page: Page, cardId: string, text: string): Promise<void> {
   await go(page, `#/edit/${cardId}`);
   await page.waitForFunction(() => document.querySelector('textarea')?.value);
-  await page.getByLabel('Front', { exact: true }).fill(front);
+  await page.getByLabel(/^Text, with deletions/).fill(text);
   await page.getByRole('button', { name: 'Save' }).tap();
   await page.locator('article.card, .card-screen').first().waitFor();
 }
@@ -108,8 +109,8 @@ describe('sync between two devices', () => {
     const laptopAnswered = await answerCards(laptop.page, 3);
     expect(laptopAnswered).toEqual(phoneAnswered.slice(0, 3));
     const edited = phoneAnswered[0];
-    await editFront(phone.page, edited, 'Edited on the phone');
-    await editFront(laptop.page, edited, 'Edited on the laptop, later');
+    await editNoteText(phone.page, edited, 'Edited on the phone: {{c1::Joe Beda}}');
+    await editNoteText(laptop.page, edited, 'Edited on the laptop, later: {{c1::Joe Beda}}');
     // Offline, nothing went to the server, and the status says what waits.
     expect(await server.docCount(database)).toBe(docsOnline);
     await go(phone.page, '#/sync');
@@ -131,8 +132,8 @@ describe('sync between two devices', () => {
       expect(phoneCards.get(id)!.due).toEqual(laptopCards.get(id)!.due);
       expect(phoneCards.get(id)!.reps).toBe(laptopCards.get(id)!.reps);
     }
-    expect(phoneCards.get(edited)!.front).toBe('Edited on the laptop, later');
-    expect(laptopCards.get(edited)!.front).toBe('Edited on the laptop, later');
+    expect(phoneCards.get(edited)!.cloze?.text).toBe('Edited on the laptop, later: {{c1::Joe Beda}}');
+    expect(laptopCards.get(edited)!.cloze?.text).toBe('Edited on the laptop, later: {{c1::Joe Beda}}');
     expect(await phone.page.getByTestId('sync-error').count()).toBe(0);
     expect([...phone.errors, ...laptop.errors]).toEqual([]);
   });

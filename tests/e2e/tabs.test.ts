@@ -55,15 +55,16 @@ async function expectEveryAnswerCountedOnce(page: Page) {
   return { cards, log };
 }
 
-async function editInTab(page: Page, baseUrl: string, id: string, front: string, tag: string) {
+/** The history deck's first cards are cloze notes: edited as one text, as Anki edits a cloze note. */
+async function editInTab(page: Page, baseUrl: string, id: string, text: string, tag: string) {
   await page.goto(`${baseUrl}#/edit/${encodeURIComponent(id)}`);
-  const field = page.getByRole('textbox', { name: 'Front', exact: true });
+  const field = page.getByLabel(/^Text, with deletions/);
   await field.waitFor();
   await page.waitForFunction(() => (document.querySelector('textarea') as HTMLTextAreaElement | null)?.value !== '');
-  await field.fill(front);
+  await field.fill(text);
   await page.getByLabel(/^Tags/).fill(tag);
   await page.getByRole('button', { name: 'Save' }).tap();
-  await expect.poll(async () => (await readStore<CardRecord>(page, 'cards')).find((card) => card.id === id)?.front).toBe(front);
+  await expect.poll(async () => (await readStore<CardRecord>(page, 'cards')).find((card) => card.id === id)?.cloze?.text).toBe(text);
 }
 
 describe.each(['with', 'without'] as const)('two tabs, %s the change channel in tab A', (channel) => {
@@ -86,10 +87,10 @@ describe.each(['with', 'without'] as const)('two tabs, %s the change channel in 
     const { page: a, baseUrl } = phone();
     const { b } = await twoTabs(channel);
     const id = (await currentCardId(a))!;
-    await editInTab(b, baseUrl, id, 'Edited in tab B: who wrote the first commit?', 'from-tab-b');
+    await editInTab(b, baseUrl, id, 'Edited in tab B: {{c1::Joe Beda}} wrote the first commit.', 'from-tab-b');
     await answerGood(a);
     const card = (await readStore<CardRecord>(a, 'cards')).find((stored) => stored.id === id)!;
-    expect(card.front).toBe('Edited in tab B: who wrote the first commit?');
+    expect(card.cloze?.text).toBe('Edited in tab B: {{c1::Joe Beda}} wrote the first commit.');
     expect(card.tags).toContain('from-tab-b');
     await expectEveryAnswerCountedOnce(a);
     if (channel === 'without') await a.getByText('This card was changed in another tab or window').waitFor();
@@ -119,11 +120,11 @@ describe.each(['with', 'without'] as const)('two tabs, %s the change channel in 
     const { b } = await twoTabs(channel);
     const id = (await currentCardId(a))!;
     await answerGood(a);
-    await editInTab(b, baseUrl, id, 'Changed in tab B after the answer', 'after-answer');
+    await editInTab(b, baseUrl, id, 'Changed in tab B after the answer: {{c1::Joe Beda}}', 'after-answer');
     await a.getByRole('button', { name: 'Undo' }).tap();
     await a.getByText('can no longer be undone').waitFor();
     const card = (await readStore<CardRecord>(a, 'cards')).find((stored) => stored.id === id)!;
-    expect(card.front).toBe('Changed in tab B after the answer');
+    expect(card.cloze?.text).toBe('Changed in tab B after the answer: {{c1::Joe Beda}}');
     expect(card.reps).toBe(1);
     await expectEveryAnswerCountedOnce(a);
   });
