@@ -4,7 +4,7 @@ import { effectiveSettings } from '../domain/deckSettings.ts';
 import { studyDay } from '../domain/studyDay.ts';
 import type { DeckSettings, StudySettings } from '../domain/types.ts';
 import { StaleRecordError, Storage, type UndoStep } from '../storage/index.ts';
-import { UndoStack } from './undoStack.ts';
+import { stillUndoable, UndoStack } from './undoStack.ts';
 
 export class Session {
   readonly undo = new UndoStack<UndoStep>();
@@ -41,7 +41,9 @@ export class Session {
     if (!step) return undefined;
     this.undoing = true;
     try {
-      return await this.storage.undo(step);
+      const undone = await this.storage.undo(step);
+      this.undo.rewrite((earlier) => stillUndoable(earlier, step, undone.revsRestored));
+      return undone;
     } catch (error) {
       // A step another tab has overtaken can never apply again; any other failure may pass.
       if (!(error instanceof StaleRecordError)) this.undo.push(step);

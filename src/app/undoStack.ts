@@ -1,3 +1,5 @@
+import type { UndoStep } from '../storage/index.ts';
+
 /** Last-in first-out history of undoable steps, bounded like Anki's (30 steps). */
 export class UndoStack<T> {
   private readonly steps: T[] = [];
@@ -13,6 +15,11 @@ export class UndoStack<T> {
     return this.steps.pop();
   }
 
+  /** Replaces every step by what `change` makes of it (oldest first). */
+  rewrite(change: (step: T) => T): void {
+    this.steps.forEach((step, index) => (this.steps[index] = change(step)));
+  }
+
   /** The step `pop` would give, left in place. */
   peek(): T | undefined {
     return this.steps[this.steps.length - 1];
@@ -21,4 +28,17 @@ export class UndoStack<T> {
   get size(): number {
     return this.steps.length;
   }
+}
+
+/**
+ * An earlier step once `undone` was taken back. Undo gives each card it restores a new
+ * revision (never one that a stale copy could have), and the card is again as the earlier
+ * steps left it: they must still apply to it, so they expect the new revision.
+ */
+export function stillUndoable(earlier: UndoStep, undone: UndoStep, revsRestored: Record<string, number>): UndoStep {
+  const before = new Map(undone.cards.map((card) => [card.id, card.rev]));
+  const revsAfter = Object.fromEntries(
+    Object.entries(earlier.revsAfter).map(([id, rev]) => [id, before.get(id) === rev && id in revsRestored ? revsRestored[id] : rev]),
+  );
+  return { ...earlier, revsAfter };
 }

@@ -332,7 +332,7 @@ export class Storage {
    * after the action can never pass for the restored card. Returns the step with its card
    * as restored.
    */
-  async undo(step: UndoStep): Promise<UndoStep> {
+  async undo(step: UndoStep): Promise<UndoStep & { revsRestored: Record<string, number> }> {
     const { db } = this;
     const refused = `"${step.label}" can no longer be undone`;
     const sync = await this.sync();
@@ -373,7 +373,11 @@ export class Storage {
           logRows: step.logRows.filter((row): row is StoredLogRow => !!row.uid),
           undone: undoneRows,
         });
-        return { ...step, card: step.card && restored.find((card) => card.id === step.card!.id) };
+        return {
+          ...step,
+          card: step.card && restored.find((card) => card.id === step.card!.id),
+          revsRestored: Object.fromEntries(restored.map((card) => [card.id, card.rev])),
+        };
       }),
       () => ({
         cardIds: [...step.cards.map((card) => card.id), ...step.addedCardIds],
