@@ -1,12 +1,23 @@
 // The browser's search: free text and a subset of Anki's syntax, e.g.
 // `deck:security tag:rbac is:due -is:suspended prop:ivl>10 "network policy"`.
-// Terms are ANDed; a leading "-" negates one.
+// Terms are ANDed; a leading "-" negates one. A term of Anki's that is not supported is an
+// error naming it, never a silent search that finds nothing.
 import { State } from 'ts-fsrs';
-import { Queue, type CardRecord } from './types.ts';
+import { isAnswer, Queue, type CardRecord, type NoteRecord, type NoteTypeRecord, type ReviewLogRow } from './types.ts';
 
 export type SearchTerm =
   | { kind: 'text'; text: string }
   | { kind: 'deck'; pattern: Wildcard }
+  /** Anki's `deck:current`: the deck last studied. */
+  | { kind: 'currentDeck' }
+  /** A field of the card's note, matched whole (`front:dog` is a Front of exactly "dog"). */
+  | { kind: 'field'; field: string; pattern: Wildcard }
+  /** The note type's name: Basic, Cloze or an imported note type's. */
+  | { kind: 'note'; pattern: Wildcard }
+  /** Added in the last `days` study days, today being the first. */
+  | { kind: 'added'; days: number }
+  /** Answered in the last `days` study days, with that rating (1-4) if given. */
+  | { kind: 'rated'; days: number; ease?: number }
   | { kind: 'tag'; pattern: Wildcard }
   | { kind: 'is'; what: 'new' | 'learn' | 'review' | 'due' | 'suspended' | 'buried' }
   | { kind: 'flag'; flag: number }
@@ -50,21 +61,33 @@ function matchesWildcard(parts: Wildcard, name: string): boolean {
   return true;
 }
 
+/** The fields every search can name, lower-cased: Anki's Basic note type's and its Cloze type's; imported note types add theirs. */
+export const builtInFieldNames: ReadonlySet<string> = new Set(['front', 'back', 'text', 'back extra']);
+
+/** Anki's limit for rated: days; added: has none. */
+const maxRatedDays = 365;
+
 function tokens(query: string): string[] {
   return [...query.matchAll(/-?(?:\w+:)?"[^"]*"|-?\S+/g)].map((match) => match[0]);
 }
 
-function parseTerm(token: string): SearchTerm | string {
+function parseTerm(token: string, fieldNames: ReadonlySet<string>): SearchTerm | string {
   const unquoted = token.replace(/^"(.*)"$/, '$1');
-  const field = /^(deck|tag|is|flag|prop):(.*)$/i.exec(unquoted);
+  // `"back extra:x"` names a field with a space, as Anki allows when it is quoted.
+  const field = /^([a-z][\w ]*):(.*)$/is.exec(unquoted);
   if (!field) return { kind: 'text', text: unquoted.toLowerCase() };
   const [, name, raw] = field;
   const value = raw.replace(/^"(.*)"$/, '$1');
-  switch (name.toLowerCase()) {
+  const lowerName = name.toLowerCase();
+  if (fieldNames.has(lowerName)) return { kind: 'field', field: lowerName, pattern: wildcard(value) };
+  switch (lowerName) {
     case 'deck':
+      if (value.toLowerCase() === 'current') return { kind: 'currentDeck' };
       return value ? { kind: 'deck', pattern: wildcard(value) } : 'deck: needs a deck name, such as deck:security';
     case 'tag':
       return value ? { kind: 'tag', pattern: wildcard(value) } : 'tag: needs a tag, such as tag:leech';
+    case 'note':
+      return value ? { kind: 'note', pattern: wildcard(value) } : 'note: needs a note type, such as note:Basic or note:Cloze';
     case 'is': {
       const what = value.toLowerCase();
       if (['new', 'learn', 'review', 'due', 'suspended', 'buried'].includes(what)) return { kind: 'is', what: what as 'new' };
@@ -74,20 +97,33 @@ function parseTerm(token: string): SearchTerm | string {
       const flag = Number(value);
       return /^[0-7]$/.test(value) ? { kind: 'flag', flag } : `flag:${value} is not known: use flag:0 to flag:7`;
     }
-    default: {
+    case 'added': {
+      const days = /^\d{1,6}$/.test(value) ? Number(value) : 0;
+      return days >= 1 ? { kind: 'added', days } : `added:${value} is not understood: write it like added:7 (cards added in the last 7 days)`;
+    }
+    case 'rated': {
+      const rated = /^(\d{1,6})(?::([1-4]))?$/.exec(value);
+      const days = rated ? Number(rated[1]) : 0;
+      if (days < 1 || days > maxRatedDays) return `rated:${value} is not understood: write it like rated:7 or rated:7:1 (answered in the last 1 to ${maxRatedDays} days, with Again 1, Hard 2, Good 3 or Easy 4)`;
+      return { kind: 'rated', days, ...(rated![2] ? { ease: Number(rated![2]) } : {}) };
+    }
+    case 'prop': {
       const prop = /^(ivl|due|reps|lapses)(<=|>=|<|>|=)(-?\d+(?:\.\d+)?)$/i.exec(value);
       if (!prop) return `prop:${value} is not understood: write it like prop:ivl>10 (ivl, due, reps or lapses; < <= > >= =)`;
       return { kind: 'prop', property: prop[1].toLowerCase() as 'ivl', compare: prop[2] as '<', value: Number(prop[3]) };
     }
+    default:
+      return `Unknown search term "${unquoted}": use deck:, tag:, is:, flag:, prop:, added:, rated:, note:, front:, back: or plain text (write \\: for a colon in text)`;
   }
 }
 
-export function parseSearch(query: string): SearchResult {
+/** `fieldNames`: the field names a term may name, lower-cased (see noteFieldNames). */
+export function parseSearch(query: string, fieldNames = builtInFieldNames): SearchResult {
   if (query.length > maxQueryLength) return { error: `The search is too long: ${query.length} characters, at most ${maxQueryLength}.` };
   const terms: Search['terms'] = [];
   for (const token of tokens(query)) {
     const negated = token.startsWith('-') && token.length > 1;
-    const term = parseTerm(negated ? token.slice(1) : token);
+    const term = parseTerm(negated ? token.slice(1) : token, fieldNames);
     if (typeof term === 'string') return { error: term };
     terms.push({ term, negated });
   }
@@ -101,6 +137,78 @@ export interface SearchContext {
   endOfDay: Date;
   /** Deck titles and ids, for deck: terms. */
   deckNames: Map<string, string>;
+  /** The deck last studied, for deck:current; none matches while no deck has been. */
+  currentDeckId?: string;
+  /** Imported note types' names by id, for note: terms. */
+  noteTypeNames?: ReadonlyMap<string, string>;
+  /** Each card's log rows in the order written, for added: and rated: (see needsReviewLog). */
+  reviewLog?: ReadonlyMap<string, ReviewLogRow[]>;
+  /** Imported notes' fields by note id, each by its lower-cased name (see importedNoteFields). */
+  importedFields?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+/** The built-in field names and every imported note type's, for parseSearch. */
+export function noteFieldNames(noteTypes: NoteTypeRecord[]): Set<string> {
+  return new Set([...builtInFieldNames, ...noteTypes.flatMap((noteType) => noteType.fields.map((name) => name.toLowerCase()))]);
+}
+
+/** Each imported note's fields by name, for field terms on imported cards. */
+export function importedNoteFields(notes: NoteRecord[], noteTypes: NoteTypeRecord[]): Map<string, Map<string, string>> {
+  const types = new Map(noteTypes.map((noteType) => [noteType.id, noteType]));
+  return new Map(notes.map((note) => [note.id, new Map((types.get(note.noteTypeId)?.fields ?? []).map((name, index) => [name.toLowerCase(), note.fields[index] ?? '']))]));
+}
+
+/** Whether a search names a field: only then are imported notes read. */
+export function needsNoteFields(search: Search): boolean {
+  return search.terms.some(({ term }) => term.kind === 'field');
+}
+
+/** Whether a search needs the review log in its context: most do not, and it is the largest table. */
+export function needsReviewLog(search: Search): boolean {
+  return search.terms.some(({ term }) => term.kind === 'added' || term.kind === 'rated');
+}
+
+/** Whether a search asks for the deck last studied. */
+export function needsCurrentDeck(search: Search): boolean {
+  return search.terms.some(({ term }) => term.kind === 'currentDeck');
+}
+
+/** Each card's log rows, grouped by card, in the order given (the order written). */
+export function logByCard(rows: ReviewLogRow[]): Map<string, ReviewLogRow[]> {
+  const byCard = new Map<string, ReviewLogRow[]>();
+  for (const row of rows) {
+    const cardRows = byCard.get(row.cardId);
+    if (cardRows) cardRows.push(row);
+    else byCard.set(row.cardId, [row]);
+  }
+  return byCard;
+}
+
+/**
+ * When a card was added. A card record keeps no such time, but a new card is due the moment
+ * it is made (ts-fsrs's empty card, see newSchedule), so a card with no log row is still due
+ * then (a built-in one: when its deck was installed, or the app update that brought it).
+ * Once it has a log, its first row (or its due, if earlier) is the earliest time known.
+ */
+export function addedAt(card: CardRecord, rows: ReviewLogRow[] | undefined): Date {
+  const first = rows?.[0];
+  return first && first.reviewedAt < card.due ? first.reviewedAt : card.due;
+}
+
+/**
+ * The text of a field of the card's note, by Anki's names: Basic's Front and Back, Cloze's
+ * Text and Back Extra; an imported note's fields by its note type's names (their HTML, as Anki matches).
+ */
+function fieldText(card: CardRecord, field: string, context: SearchContext): string | undefined {
+  if (card.kind === 'basic') return field === 'front' ? card.front : field === 'back' ? card.back : undefined;
+  if (card.kind === 'cloze') return field === 'text' ? (card.cloze?.text ?? card.front) : field === 'back extra' ? card.note : undefined;
+  return context.importedFields?.get(card.importedNote?.id ?? '')?.get(field);
+}
+
+function noteTypeName(card: CardRecord, context: SearchContext): string {
+  if (card.kind === 'basic') return 'Basic';
+  if (card.kind === 'cloze') return 'Cloze';
+  return context.noteTypeNames?.get(card.importedNote?.noteTypeId ?? '') ?? '';
 }
 
 function compare(actual: number, compare: string, value: number): boolean {
@@ -113,12 +221,33 @@ function compare(actual: number, compare: string, value: number): boolean {
 
 const dayMs = 86_400_000;
 
+/** The start of the study day `days - 1` days before today: `added:1` is today, `added:2` today and yesterday. */
+function daysBack(context: SearchContext, days: number): number {
+  return context.endOfDay.getTime() - days * dayMs;
+}
+
 function matchesTerm(card: CardRecord, term: Exclude<SearchTerm, { kind: 'deck' }>, context: SearchContext): boolean {
   switch (term.kind) {
     case 'text':
       return `${card.front}\n${card.back}\n${card.note}`.toLowerCase().includes(term.text);
     case 'tag':
       return card.tags.some((tag) => matchesWildcard(term.pattern, tag));
+    case 'currentDeck':
+      return card.deckId === context.currentDeckId;
+    case 'field': {
+      const text = fieldText(card, term.field, context);
+      return text !== undefined && matchesWildcard(term.pattern, text);
+    }
+    case 'note':
+      return matchesWildcard(term.pattern, noteTypeName(card, context));
+    case 'added':
+      return addedAt(card, context.reviewLog?.get(card.id)).getTime() >= daysBack(context, term.days);
+    case 'rated': {
+      const since = daysBack(context, term.days);
+      return (context.reviewLog?.get(card.id) ?? []).some(
+        (row) => isAnswer(row) && row.reviewedAt.getTime() >= since && (term.ease === undefined || row.rating === term.ease),
+      );
+    }
     case 'flag':
       return (card.flag ?? 0) === term.flag;
     case 'is':

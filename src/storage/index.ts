@@ -18,6 +18,7 @@ import {
   type Deck,
   type DeckSettings,
   type MediaRecord,
+  type NoteRecord,
   type NoteTypeRecord,
   type ReviewLogRow,
   type StudySettings,
@@ -428,6 +429,71 @@ export class Storage {
     return this.changeCards(flag ? 'Flag' : 'Remove flag', [card], () => ({ flag }), 'the flag was not changed', card);
   }
 
+  // --- Browse's bulk actions: each changes the selected cards as one undoable step.
+
+  suspendCards(cards: CardRecord[]): Promise<UndoStep> {
+    return this.changeCards('Suspend', cards, (stored) => (stored.queue === Queue.Suspended ? {} : { queue: Queue.Suspended }), 'they were not suspended');
+  }
+
+  unsuspendCards(cards: CardRecord[]): Promise<UndoStep> {
+    return this.changeCards('Unsuspend', cards, (stored) => (stored.queue === Queue.Suspended ? { queue: queueForState(stored.state) } : {}), 'they were not unsuspended');
+  }
+
+  flagCards(cards: CardRecord[], flag: number): Promise<UndoStep> {
+    return this.changeCards(flag ? 'Flag' : 'Remove flag', cards, () => ({ flag }), 'the flags were not changed');
+  }
+
+  /**
+   * Adds a tag (ignoring case, as Anki's tags do). The tags are then the user's edit, as the
+   * editor's are: app updates keep an edited built-in card's tags (see planBuiltInSync).
+   */
+  addTag(cards: CardRecord[], tag: string, now: Date): Promise<UndoStep> {
+    const has = (tags: string[]) => tags.some((other) => other.toLowerCase() === tag.toLowerCase());
+    return this.changeCards('Add tag', cards, (stored) => (has(stored.tags) ? {} : { tags: [...stored.tags, tag], editedAt: now }), 'the tag was not added');
+  }
+
+  removeTag(cards: CardRecord[], tag: string, now: Date): Promise<UndoStep> {
+    const other = (name: string) => name.toLowerCase() !== tag.toLowerCase();
+    return this.changeCards('Remove tag', cards, (stored) => (stored.tags.every(other) ? {} : { tags: stored.tags.filter(other), editedAt: now }), 'the tag was not removed');
+  }
+
+  /** Moves cards to a deck (refused if it is gone); they are introduced after its own new cards, in the order given. */
+  async moveCards(cards: CardRecord[], deckId: string): Promise<UndoStep> {
+    const { db } = this;
+    const refused = 'they were not moved';
+    const sync = await this.sync();
+    return this.commit(
+      db.transaction('rw', [db.decks, db.cards, db.syncOutbox], async () => {
+        if (!(await db.decks.get(deckId))) throw new StaleRecordError(`This deck was deleted in another tab or window, so ${refused}.`);
+        const stored = await Promise.all(cards.map(async (screen) => checkRevision(await db.cards.get(screen.id), screen.rev, refused)));
+        let position = await this.nextPosition(deckId);
+        const moved = stored.map((before) => ({ ...before, ...(before.deckId === deckId ? {} : { deckId, position: position++ }), rev: before.rev + 1 }));
+        await db.cards.bulkPut(moved);
+        await sync.record(new Date(), { cards: moved.map((after, index) => [stored[index], after]) });
+        return undoStep('Move', { cards: stored, revsAfter: Object.fromEntries(moved.map((after) => [after.id, after.rev])) });
+      }),
+      () => ({ cardIds: cards.map((card) => card.id), deckIds: [deckId] }),
+    );
+  }
+
+  /** Deletes cards with their review history, all or nothing (as deleteDeck does); undo brings both back. */
+  async deleteCards(cards: CardRecord[]): Promise<UndoStep> {
+    const { db } = this;
+    const ids = cards.map((card) => card.id);
+    const sync = await this.sync();
+    return this.commit(
+      db.transaction('rw', [db.cards, db.reviewLog, db.syncOutbox], async () => {
+        const stored = await Promise.all(cards.map(async (screen) => checkRevision(await db.cards.get(screen.id), screen.rev, 'they were not deleted')));
+        const logRows = await db.reviewLog.where('cardId').anyOf(ids).toArray();
+        await db.reviewLog.bulkDelete(logRows.map((row) => row.id!));
+        await db.cards.bulkDelete(ids);
+        await sync.record(new Date(), { cards: stored.map((card) => [card, undefined]) });
+        return undoStep(cards.length === 1 ? 'Delete card' : 'Delete cards', { cards: stored, logRows });
+      }),
+      () => ({ cardIds: ids }),
+    );
+  }
+
   /** Anki's "Reset card": back to new, with a log row of its own so the log still replays to the card. */
   reset(card: CardRecord, now: Date): Promise<UndoStep> {
     return this.changeCardWithLog('Reset', card, 'it was not reset', (stored) => {
@@ -460,7 +526,7 @@ export class Storage {
     return Math.max(count, (last?.position ?? -1) + 1);
   }
 
-  /** Every card made from the same note as `card` (just the card, unless it is a user's cloze). */
+  /** Every card made from the same note as `card` (just the card, unless it is a cloze card). */
   async noteCards(card: CardRecord): Promise<CardRecord[]> {
     if (!card.cloze) return [card];
     const deckCards = await this.db.cards.where('deckId').equals(card.deckId).toArray();
@@ -636,6 +702,26 @@ export class Storage {
 
   async answeredBetween(from: Date, to: Date): Promise<boolean> {
     return (await this.db.reviewLog.where('reviewedAt').between(from, to).filter(isAnswer).limit(1).count()) > 0;
+  }
+
+  /** The whole review log in the order written, for the browser's added: and rated: searches. */
+  async allLogRows(): Promise<ReviewLogRow[]> {
+    return this.db.reviewLog.toArray();
+  }
+
+  /** The deck of the latest answer: Anki's "current deck" for the browser's deck:current. */
+  async lastStudiedDeckId(): Promise<string | undefined> {
+    return (await this.db.reviewLog.orderBy('reviewedAt').reverse().filter(isAnswer).first())?.deckId;
+  }
+
+  /** Every note type of imported notes, for the browser's note: and field searches. */
+  async noteTypes(): Promise<NoteTypeRecord[]> {
+    return this.db.noteTypes.toArray();
+  }
+
+  /** Every imported note, for the browser's field searches (front:…) on imported cards. */
+  async notes(): Promise<NoteRecord[]> {
+    return this.db.notes.toArray();
   }
 
   /** Every card that is not retired, for the browser. */
