@@ -1,3 +1,4 @@
+import { noteOf } from './siblings.ts';
 import { CardState, Queue, type CardRecord, type StudySettings } from './types.ts';
 
 /** Anki's learn-ahead limit: when only learning cards are left, show one due this soon. */
@@ -25,6 +26,19 @@ export interface QueueSnapshot {
   doneToday: { newCards: number; reviews: number };
   /** Earliest due time of a learning or review card due after this study day ends. */
   laterDue?: Date;
+  /**
+   * Read when the card just shown has siblings: the head of each queue leaving them out, so
+   * that one card of a note never follows another when a card of another note can come.
+   */
+  siblingFree?: { noteId: string; learningHead?: CardRecord; reviewHead?: CardRecord; newHead?: CardRecord };
+  /** What Custom study added to today's limits (Anki's "Increase today's new card limit"). */
+  extraToday?: TodayExtra;
+}
+
+/** Cards added to a deck's daily limits for one study day only. */
+export interface TodayExtra {
+  newCards: number;
+  reviews: number;
 }
 
 export interface QueueCounts {
@@ -42,7 +56,16 @@ export interface QueueState {
 
 export type Limits = Pick<StudySettings, 'newCardsPerDay' | 'reviewsPerDay'>;
 
-function remainingToday(snapshot: QueueSnapshot, limits: Limits): { newCards: number; reviews: number } {
+/** Today's limits: the deck's, with what Custom study added for today. */
+export function limitsToday(snapshot: QueueSnapshot, limits: Limits): Limits {
+  return {
+    newCardsPerDay: limits.newCardsPerDay + (snapshot.extraToday?.newCards ?? 0),
+    reviewsPerDay: limits.reviewsPerDay + (snapshot.extraToday?.reviews ?? 0),
+  };
+}
+
+function remainingToday(snapshot: QueueSnapshot, deckLimits: Limits): { newCards: number; reviews: number } {
+  const limits = limitsToday(snapshot, deckLimits);
   return {
     newCards: Math.min(snapshot.newAvailable, Math.max(0, limits.newCardsPerDay - snapshot.doneToday.newCards)),
     reviews: Math.min(snapshot.reviewsDue, Math.max(0, limits.reviewsPerDay - snapshot.doneToday.reviews)),
@@ -52,9 +75,19 @@ function remainingToday(snapshot: QueueSnapshot, limits: Limits): { newCards: nu
 /**
  * Picks the next card: learning cards whose step is due come first; then reviews and new
  * cards mixed so that each kind advances at the same pace through the day; when only
- * learning cards remain, one due within the learn-ahead limit is shown early.
+ * learning cards remain, one due within the learn-ahead limit is shown early. A sibling of
+ * the card just shown is passed over while a card of another note can come.
  */
 export function nextInQueue(snapshot: QueueSnapshot, now: Date, limits: Limits, endOfDay: Date): QueueState {
+  const picked = pick(snapshot, now, limits, endOfDay);
+  const { siblingFree } = snapshot;
+  if (!picked.card || !siblingFree || noteOf(picked.card)?.noteId !== siblingFree.noteId) return picked;
+  const { learningHead, reviewHead, newHead } = siblingFree;
+  const other = pick({ ...snapshot, learningHead, reviewHead, newHead }, now, limits, endOfDay);
+  return other.card ? { ...other, counts: picked.counts } : picked;
+}
+
+function pick(snapshot: QueueSnapshot, now: Date, limits: Limits, endOfDay: Date): QueueState {
   const remaining = remainingToday(snapshot, limits);
   const counts: QueueCounts = {
     newCards: remaining.newCards,
@@ -101,9 +134,10 @@ export function snapshotAfterAnswer(
   after: CardRecord,
   now: Date,
   endOfDay: Date,
+  buried: CardRecord[] = [],
 ): QueueSnapshot {
   const next = {
-    ...withoutCard,
+    ...withoutBuried(withoutCard, buried, now),
     doneToday: {
       newCards: withoutCard.doneToday.newCards + (before.state === CardState.New ? 1 : 0),
       reviews: withoutCard.doneToday.reviews + (before.state === CardState.Review ? 1 : 0),
@@ -113,11 +147,36 @@ export function snapshotAfterAnswer(
   if (after.queue !== Queue.Learning && after.queue !== Queue.Review) return next;
   if (after.due >= endOfDay) return { ...next, laterDue: earliestDate([withoutCard.laterDue, after.due]) };
   if (after.queue === Queue.Learning) {
-    next.learningHead = earlierDue(withoutCard.learningHead, after);
+    next.learningHead = earlierDue(next.learningHead, after);
+    // The card answered is no sibling of itself: it may come again before another note's.
+    if (next.siblingFree) next.siblingFree = { ...next.siblingFree, learningHead: earlierDue(next.siblingFree.learningHead, after) };
     if (after.due.getTime() <= now.getTime() + learnAheadMs) next.learningSoon += 1;
   } else if (after.queue === Queue.Review) {
-    next.reviewHead = earlierDue(withoutCard.reviewHead, after);
+    next.reviewHead = earlierDue(next.reviewHead, after);
+    if (next.siblingFree) next.siblingFree = { ...next.siblingFree, reviewHead: earlierDue(next.siblingFree.reviewHead, after) };
     next.reviewsDue += 1;
   }
   return next;
+}
+
+/**
+ * The snapshot without the siblings the answer buried: they leave the counts, and a queue
+ * whose head was one starts at its first card of another note (all buried cards are
+ * siblings of the card answered, which `siblingFree` leaves out).
+ */
+function withoutBuried(snapshot: QueueSnapshot, buried: CardRecord[], now: Date): QueueSnapshot {
+  if (buried.length === 0) return snapshot;
+  const ids = new Set(buried.map((card) => card.id));
+  const heads = snapshot.siblingFree;
+  const count = (queue: Queue, soon?: boolean) =>
+    buried.filter((card) => card.queue === queue && (!soon || card.due.getTime() <= now.getTime() + learnAheadMs)).length;
+  return {
+    ...snapshot,
+    learningHead: snapshot.learningHead && ids.has(snapshot.learningHead.id) ? heads?.learningHead : snapshot.learningHead,
+    reviewHead: snapshot.reviewHead && ids.has(snapshot.reviewHead.id) ? heads?.reviewHead : snapshot.reviewHead,
+    newHead: snapshot.newHead && ids.has(snapshot.newHead.id) ? heads?.newHead : snapshot.newHead,
+    learningSoon: Math.max(0, snapshot.learningSoon - count(Queue.Learning, true)),
+    reviewsDue: Math.max(0, snapshot.reviewsDue - count(Queue.Review)),
+    newAvailable: Math.max(0, snapshot.newAvailable - count(Queue.New)),
+  };
 }

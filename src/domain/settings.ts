@@ -16,8 +16,15 @@ export function settingsToForm(settings: StudySettings): SettingsForm {
     learningSteps: formatSteps(settings.learningSteps),
     relearningSteps: formatSteps(settings.relearningSteps),
     fuzz: settings.fuzz ? 'on' : 'off',
+    buryNewSiblings: onOff(settings.buryNewSiblings),
+    buryReviewSiblings: onOff(settings.buryReviewSiblings),
+    buryInterdayLearningSiblings: onOff(settings.buryInterdayLearningSiblings),
   };
 }
+
+/** A switch as the form holds it: '' while it is unset (the deck's kind decides). */
+const onOff = (value: boolean | undefined) => (value === undefined ? '' : value ? 'on' : 'off');
+const fromOnOff = (text: string) => (text === '' ? undefined : text === 'on');
 
 function wholeNumber(text: string, min: number, max: number, what: string): number | string {
   const value = Number(text.trim());
@@ -51,5 +58,9 @@ export function formToSettings(form: SettingsForm): { settings: StudySettings } 
     relearningSteps: steps('relearningSteps'),
     fuzz: form.fuzz === 'on',
   };
+  for (const key of ['buryNewSiblings', 'buryReviewSiblings', 'buryInterdayLearningSiblings'] as const) {
+    const value = fromOnOff(form[key]);
+    if (value !== undefined) settings[key] = value;
+  }
   return Object.keys(errors).length > 0 ? { errors } : { settings };
 }

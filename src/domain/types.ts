@@ -157,6 +157,13 @@ export interface StudySettings {
   learningSteps: string[];
   relearningSteps: string[];
   fuzz: boolean;
+  /**
+   * Anki's deck options "Bury new siblings", "Bury review siblings" and "Bury interday
+   * learning siblings". Unset: the default for the deck's kind (see burySettingsFor).
+   */
+  buryNewSiblings?: boolean;
+  buryReviewSiblings?: boolean;
+  buryInterdayLearningSiblings?: boolean;
 }
 
 /** The settings a deck can set for itself (Anki's deck presets); the rest are global. */
@@ -167,6 +174,9 @@ export const deckSettingKeys = [
   'relearningSteps',
   'maximumIntervalDays',
   'desiredRetention',
+  'buryNewSiblings',
+  'buryReviewSiblings',
+  'buryInterdayLearningSiblings',
 ] as const satisfies readonly (keyof StudySettings)[];
 export type DeckSettings = Partial<Pick<StudySettings, (typeof deckSettingKeys)[number]>>;
 

@@ -4,8 +4,11 @@ import { logRowUid, newDeviceId } from '../domain/sync/ids.ts';
 import type { SyncConfig, SyncStatus } from '../domain/sync/status.ts';
 import type { CardRecord, Deck, DeckSettings, MediaRecord, NoteRecord, NoteTypeRecord, ReviewLogRow, StudySettings } from '../domain/types.ts';
 
-/** The global settings ('study') and each deck's own ('deck:<id>'). */
-export type SettingRow = { key: 'study'; value: StudySettings } | { key: `deck:${string}`; value: DeckSettings };
+/** The global settings ('study'), each deck's own ('deck:<id>') and what Custom study added to a deck's limits for one study day ('today:<id>'). */
+export type SettingRow =
+  | { key: 'study'; value: StudySettings }
+  | { key: `deck:${string}`; value: DeckSettings }
+  | { key: `today:${string}`; value: { day: number; newCards: number; reviews: number } };
 
 export type MetaRow =
   | { key: 'builtInVersion' | 'databaseId'; value: string }

@@ -3,7 +3,9 @@
 import Dexie from 'dexie';
 import { planBuiltInSync } from '../domain/builtInSync.ts';
 import type { BuiltInDeck } from '../domain/deckFile.ts';
-import { earliestDate, learnAheadMs, nextInQueue, type QueueSnapshot, type QueueState } from '../domain/queue.ts';
+import type { DoneFacts } from '../domain/doneScreen.ts';
+import { earliestDate, learnAheadMs, nextInQueue, type QueueSnapshot, type QueueState, type TodayExtra } from '../domain/queue.ts';
+import { areSiblings, burySettingsFor, noteOf, siblingsToBury } from '../domain/siblings.ts';
 import { studyDay } from '../domain/studyDay.ts';
 import { manualLogRow, resetCard, scheduleOf } from '../domain/schedule.ts';
 import {
@@ -61,6 +63,16 @@ export interface UndoStep {
   revsAfter: Record<string, number>;
   /** Decks the undo puts back: the `editedAt` time each must still have (renamed), or absent (deleted). */
   decksAfter: Record<string, number | 'absent'>;
+}
+
+/**
+ * A card's new schedule and its log row; `alsoChanged`: other cards the change carries, as
+ * they were and are (the siblings an answer buries), read in the same transaction.
+ */
+interface CardWithLog {
+  after: CardRecord;
+  log: ReviewLogRow;
+  alsoChanged?: [CardRecord, CardRecord][];
 }
 
 function undoStep(label: string, parts: Partial<UndoStep>): UndoStep {
@@ -228,18 +240,19 @@ export class Storage {
     return all - retired;
   }
 
-  /** The next card of a deck and the remaining counts, as of `now`. */
-  async queue(deckId: string, now: Date, settings: StudySettings): Promise<QueueState> {
-    return nextInQueue(await this.queueSnapshot(deckId, now, settings), now, settings, studyDay(now, settings.dayStartHour).end);
+  /** The next card of a deck and the remaining counts, as of `now`; `lastShown`: the card just shown, whose siblings are passed over while other cards wait. */
+  async queue(deckId: string, now: Date, settings: StudySettings, lastShown?: CardRecord): Promise<QueueState> {
+    return nextInQueue(await this.queueSnapshot(deckId, now, settings, undefined, lastShown), now, settings, studyDay(now, settings.dayStartHour).end);
   }
 
   /**
    * What the queue of a deck is made of, read through indexes: the head of each queue and
    * counts up to the daily limits. With `without`, read as if that card were not there; the
    * review screen reads this while a card is shown, to show the next one right after the
-   * answer is written (see snapshotAfterAnswer).
+   * answer is written (see snapshotAfterAnswer). The heads leaving out the siblings of
+   * `lastShown` (by default `without`) are read too, if it has any.
    */
-  async queueSnapshot(deckId: string, now: Date, settings: StudySettings, without?: CardRecord): Promise<QueueSnapshot> {
+  async queueSnapshot(deckId: string, now: Date, settings: StudySettings, without?: CardRecord, lastShown = without): Promise<QueueSnapshot> {
     const { db } = this;
     const day = studyDay(now, settings.dayStartHour);
     const aheadUntil = new Date(now.getTime() + learnAheadMs);
@@ -257,20 +270,35 @@ export class Storage {
     const countUpTo = async (collection: Cards, limit: number) =>
       (await collection.limit(limit + 1).primaryKeys()).filter((id) => id !== without?.id).length;
     const excluded = (queue: Queue, before: Date) => (without && without.queue === queue && without.due < before ? 1 : 0);
+    const note = lastShown && noteOf(lastShown);
+    // Stops at the first card of another note: a note has a handful of cards at most.
+    const headOfOtherNote = (collection: Cards) =>
+      collection.filter((card) => card.id !== without?.id && (card.id === lastShown?.id || noteOf(card)?.noteId !== note?.noteId)).first();
+    const readSiblingFree = async (): Promise<QueueSnapshot['siblingFree']> => {
+      if (!note) return undefined;
+      const [learning, review, fresh] = await Promise.all([
+        headOfOtherNote(inQueue(Queue.Learning, Dexie.minKey, day.end)),
+        headOfOtherNote(inQueue(Queue.Review, Dexie.minKey, day.end)),
+        headOfOtherNote(newCards()),
+      ]);
+      return { noteId: note.noteId, learningHead: learning, reviewHead: review, newHead: fresh };
+    };
 
-    return db.transaction('r', [db.cards, db.reviewLog], async () => {
-      const [learningHead, learningDueSoon, reviewHead, reviewsDue, newHead, newAvailable, newDone, reviewsDone, laterLearning, laterReview] =
+    return db.transaction('r', [db.cards, db.reviewLog, db.settings], async () => {
+      const extraToday = await this.extraToday(deckId, day.number);
+      const [learningHead, learningDueSoon, reviewHead, reviewsDue, newHead, newAvailable, newDone, reviewsDone, laterLearning, laterReview, siblingFree] =
         await Promise.all([
           head(inQueue(Queue.Learning, Dexie.minKey, day.end)),
           inQueue(Queue.Learning, Dexie.minKey, aheadUntil).count(),
           head(inQueue(Queue.Review, Dexie.minKey, day.end)),
-          countUpTo(inQueue(Queue.Review, Dexie.minKey, day.end), settings.reviewsPerDay),
+          countUpTo(inQueue(Queue.Review, Dexie.minKey, day.end), settings.reviewsPerDay + (extraToday?.reviews ?? 0)),
           head(newCards()),
-          countUpTo(newCards(), settings.newCardsPerDay),
+          countUpTo(newCards(), settings.newCardsPerDay + (extraToday?.newCards ?? 0)),
           answeredToday(CardState.New),
           answeredToday(CardState.Review),
           head(inQueue(Queue.Learning, day.end, Dexie.maxKey)),
           head(inQueue(Queue.Review, day.end, Dexie.maxKey)),
+          readSiblingFree(),
         ]);
       return {
         learningHead,
@@ -281,22 +309,110 @@ export class Storage {
         newAvailable,
         doneToday: { newCards: newDone, reviews: reviewsDone },
         laterDue: earliestDate([laterLearning?.due, laterReview?.due]),
+        ...(siblingFree ? { siblingFree } : {}),
+        ...(extraToday ? { extraToday } : {}),
       };
     });
+  }
+
+  /** What Custom study added to the deck's limits for study day `dayNumber`, if anything. */
+  private async extraToday(deckId: string, dayNumber: number): Promise<TodayExtra | undefined> {
+    const row = await this.db.settings.get(`today:${deckId}`);
+    const value = row?.value as (TodayExtra & { day: number }) | undefined;
+    return value && value.day === dayNumber ? { newCards: value.newCards, reviews: value.reviews } : undefined;
+  }
+
+  /** What the done screen says why the deck stopped from (see doneReasons): counted on indexes, read only when the deck is done. */
+  async doneFacts(deckId: string, now: Date, settings: StudySettings): Promise<DoneFacts> {
+    const { db } = this;
+    const day = studyDay(now, settings.dayStartHour);
+    const inQueue = (queue: Queue, to: Date | typeof Dexie.maxKey) =>
+      db.cards.where('[deckId+queue+due]').between([deckId, queue, Dexie.minKey], [deckId, queue, to], true, false);
+    const answeredToday = (stateBefore: number) =>
+      db.reviewLog.where('[deckId+stateBefore+reviewedAt]').between([deckId, stateBefore, day.start], [deckId, stateBefore, day.end]).count();
+    return db.transaction('r', [db.cards, db.reviewLog, db.settings], async () => {
+      const [extra, newWaiting, reviewsWaiting, buried, newDone, reviewsDone] = await Promise.all([
+        this.extraToday(deckId, day.number),
+        db.cards.where('[deckId+queue+position]').between([deckId, Queue.New, Dexie.minKey], [deckId, Queue.New, Dexie.maxKey]).count(),
+        inQueue(Queue.Review, day.end).count(),
+        inQueue(Queue.Buried, Dexie.maxKey).count(),
+        answeredToday(CardState.New),
+        answeredToday(CardState.Review),
+      ]);
+      return {
+        limits: { newCardsPerDay: settings.newCardsPerDay + (extra?.newCards ?? 0), reviewsPerDay: settings.reviewsPerDay + (extra?.reviews ?? 0) },
+        doneToday: { newCards: newDone, reviews: reviewsDone },
+        newWaiting,
+        reviewsWaiting,
+        buried,
+      };
+    });
+  }
+
+  /** Custom study's "Review ahead": review cards of the deck due in the `days` study days after today, earliest first. */
+  async reviewAhead(deckId: string, now: Date, settings: StudySettings, days: number, limit = 100): Promise<CardRecord[]> {
+    const { end } = studyDay(now, settings.dayStartHour);
+    const until = new Date(end);
+    until.setDate(until.getDate() + days);
+    return this.db.cards.where('[deckId+queue+due]').between([deckId, Queue.Review, end], [deckId, Queue.Review, until], true, false).limit(limit).toArray();
+  }
+
+  /** Custom study's "Study forgotten cards": cards of the deck answered Again today, in the order they were first forgotten. */
+  async forgottenToday(deckId: string, now: Date, settings: StudySettings): Promise<CardRecord[]> {
+    const { start, end } = studyDay(now, settings.dayStartHour);
+    const rows = await this.db.reviewLog.where('reviewedAt').between(start, end).toArray();
+    const ids = [...new Set(rows.filter((row) => isAnswer(row) && row.deckId === deckId && row.rating === 1).map((row) => row.cardId))];
+    const cards = await this.db.cards.bulkGet(ids);
+    return cards.filter((card): card is CardRecord => !!card && (card.queue === Queue.Learning || card.queue === Queue.Review));
+  }
+
+  /** Custom study's "Unbury": the deck's buried cards (buried by hand or as siblings) come back today, as one undoable step. */
+  async unburyDeck(deckId: string): Promise<UndoStep | undefined> {
+    const buried = await this.db.cards.where('[deckId+queue+due]').between([deckId, Queue.Buried, Dexie.minKey], [deckId, Queue.Buried, Dexie.maxKey]).toArray();
+    if (buried.length === 0) return undefined;
+    return this.changeCards('Unbury', buried, (stored) => ({ queue: queueForState(stored.state), buriedOnDay: undefined }), 'nothing was unburied');
+  }
+
+  /**
+   * Adds to the deck's limits for the study day `dayNumber` only (Anki's "Increase today's
+   * new card limit"); the next study day starts from the deck's own again. This device only.
+   */
+  async extendLimitsToday(deckId: string, dayNumber: number, more: Partial<TodayExtra>): Promise<void> {
+    const { db } = this;
+    await this.commit(
+      db.transaction('rw', db.settings, async () => {
+        const current = (await this.extraToday(deckId, dayNumber)) ?? { newCards: 0, reviews: 0 };
+        const value = { day: dayNumber, newCards: current.newCards + (more.newCards ?? 0), reviews: current.reviews + (more.reviews ?? 0) };
+        await db.settings.put({ key: `today:${deckId}`, value });
+      }),
+      () => ({ deckIds: [deckId] }),
+    );
   }
 
   /**
    * Stores an answer: the card's scheduling fields and its log row, both or neither, and
    * only if the card is still the revision `before` the answer was computed from.
    */
-  answer(before: CardRecord, after: CardRecord, log: AnswerLogRow): Promise<UndoStep> {
-    return this.changeCardWithLog('Answer', before, 'this answer was not saved', (stored) => {
+  answer(before: CardRecord, after: CardRecord, log: AnswerLogRow, settings?: StudySettings): Promise<UndoStep> {
+    return this.changeCardWithLog('Answer', before, 'this answer was not saved', async (stored) => {
       // The leech tag joins the tags as stored, never a copy the screen read earlier.
       const tags = after.tags.includes('leech') && !stored.tags.includes('leech') ? [...stored.tags, 'leech'] : stored.tags;
       const answered: CardRecord = { ...stored, ...scheduleOf(after), queue: after.queue, tags };
       if (!after.last_review) delete answered.last_review;
-      return { after: answered, log };
+      return { after: answered, log, alsoChanged: settings ? await this.siblingsBuriedBy(stored, settings, log.reviewedAt) : [] };
     });
+  }
+
+  /** The siblings answering `card` buries (Anki's bury options of its deck), buried; read inside the answer's transaction. */
+  private async siblingsBuriedBy(card: CardRecord, settings: StudySettings, at: Date): Promise<[CardRecord, CardRecord][]> {
+    const note = noteOf(card);
+    if (!note) return [];
+    const { db } = this;
+    const [deck, candidates] = await Promise.all([db.decks.get(card.deckId), db.cards.where('id').startsWith(note.idPrefix).toArray()]);
+    const day = studyDay(at, settings.dayStartHour);
+    const bury = burySettingsFor(settings, deck?.origin ?? card.origin);
+    const siblings = candidates.filter((other) => areSiblings(card, other));
+    return siblingsToBury(siblings, bury, day).map((sibling) => [sibling, { ...sibling, queue: Queue.Buried, buriedOnDay: day.number, rev: sibling.rev + 1 }]);
   }
 
   /**
@@ -307,22 +423,29 @@ export class Storage {
     label: string,
     card: CardRecord,
     refused: string,
-    change: (stored: CardRecord) => { after: CardRecord; log: ReviewLogRow },
+    change: (stored: CardRecord) => CardWithLog | Promise<CardWithLog>,
   ): Promise<UndoStep> {
     const { db } = this;
     const sync = await this.sync();
+    const changedIds: string[] = [card.id];
     return this.commit(
-      db.transaction('rw', [db.cards, db.reviewLog, db.syncOutbox], async () => {
+      db.transaction('rw', [db.cards, db.decks, db.reviewLog, db.syncOutbox], async () => {
         const stored = checkRevision(await db.cards.get(card.id), card.rev, refused);
-        const { after, log } = change(stored);
+        const { after, log, alsoChanged = [] } = await change(stored);
         const rev = stored.rev + 1;
         const row = sync.withUid(log);
-        await db.cards.put({ ...after, rev });
+        await db.cards.bulkPut([{ ...after, rev }, ...alsoChanged.map(([, other]) => other)]);
         const logId = (await db.reviewLog.add(row)) as number;
-        await sync.record(row.reviewedAt, { cards: [[stored, after]], logRows: [row] });
-        return undoStep(label, { cards: [stored], addedLogIds: [logId], card: stored, revsAfter: { [card.id]: rev } });
+        await sync.record(row.reviewedAt, { cards: [[stored, after], ...alsoChanged], logRows: [row] });
+        changedIds.push(...alsoChanged.map(([other]) => other.id));
+        return undoStep(label, {
+          cards: [stored, ...alsoChanged.map(([other]) => other)],
+          addedLogIds: [logId],
+          card: stored,
+          revsAfter: Object.fromEntries([[card.id, rev], ...alsoChanged.map(([, other]) => [other.id, other.rev])]),
+        });
       }),
-      () => ({ cardIds: [card.id] }),
+      () => ({ cardIds: changedIds }),
     );
   }
 

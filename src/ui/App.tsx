@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../app/session.ts';
+import type { ExamDomain } from '../domain/exams.ts';
 import { lazy, useLazyComponent } from './common/lazy.tsx';
 import { HomeScreen } from './home/HomeScreen.tsx';
 
@@ -34,6 +35,8 @@ function screenFor(hash: string, session: Session) {
   switch (screen) {
     case 'deck':
       return <ReviewScreen key={id} session={session} deckId={id} />;
+    case 'study':
+      return <ReviewScreen key={`study-${id}`} session={session} deckId="" domain={id as ExamDomain} />;
     case 'settings':
       return <SettingsScreen session={session} />;
     case 'options':

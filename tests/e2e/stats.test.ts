@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { phoneForEachTest } from './browser.ts';
+import type { CardRecord, ReviewLogRow } from '../../src/domain/types.ts';
+import { phoneForEachTest, readStore } from './browser.ts';
 import { answerGood, openDeck } from './reviewActions.ts';
 
 const phone = phoneForEachTest({ serviceWorkers: 'block' });
@@ -43,6 +44,18 @@ describe('statistics and exam readiness', () => {
     const column = (await forecast.locator('rect.chart-column').first().boundingBox())!;
     await page.touchscreen.tap(column.x + column.width / 2, column.y + column.height / 2);
     await forecast.locator('.chart-readout').filter({ hasText: /^today: \d+$/ }).waitFor();
+
+    // "Study next" starts a session of that domain's cards, from every deck.
+    const suggested = (await page.getByTestId('suggested').textContent())!;
+    await page.getByTestId('suggested').tap();
+    await page.getByRole('heading', { name: `Study: KCNA ${suggested}` }).waitFor();
+    const studied = (await page.locator('article.card').getAttribute('data-card-id'))!;
+    const cards = await readStore<CardRecord>(page, 'cards');
+    expect(cards.find((card) => card.id === studied)!.exam).toContain(`KCNA ${suggested}`);
+    await answerGood(page);
+    expect((await readStore<ReviewLogRow>(page, 'reviewLog')).map((row) => row.cardId)).toContain(studied);
+    await page.goto(`${baseUrl}#/stats`);
+    await page.getByRole('heading', { name: 'Exam readiness' }).waitFor();
 
     // With an exam date a month away, predicted recall drops below today's.
     const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);

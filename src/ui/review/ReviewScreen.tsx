@@ -4,6 +4,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { Rating, type Grade } from 'ts-fsrs';
 import { schedulerFor } from '../../app/schedulers.ts';
 import type { Session } from '../../app/session.ts';
+import { domainSessionCards } from '../../domain/domainSession.ts';
+import type { ExamDomain } from '../../domain/exams.ts';
 import { intervalLabel } from '../../domain/intervalLabel.ts';
 import { nextInQueue, snapshotAfterAnswer, type QueueCounts as Counts, type QueueSnapshot, type QueueState } from '../../domain/queue.ts';
 import { applyAnswer, grades, outcomeInterval, previewOutcomes, type Outcomes } from '../../domain/scheduler.ts';
@@ -17,7 +19,6 @@ import type { CardAction, FlagNumber } from '../cards/CardActions.tsx';
 import { flagNames } from '../common/flags.ts';
 import { lazy, useLazyComponent } from '../common/lazy.tsx';
 import { Markdown } from '../common/Markdown.tsx';
-import { NextDue } from '../common/NextDue.tsx';
 import { QueueCounts } from '../common/QueueCounts.tsx';
 import { UndoButton } from '../common/UndoButton.tsx';
 import { useExternalChanges } from '../common/useExternalChanges.ts';
@@ -27,6 +28,7 @@ import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
 const CardInfoSheet = lazy(() => import('./ReviewSheets.tsx').then((module) => module.CardInfoSheet));
 const CardActionsSheet = lazy(() => import('./ReviewSheets.tsx').then((module) => module.CardActionsSheet));
 const DeckMenu = lazy(() => import('./DeckMenu.tsx').then((module) => module.DeckMenu));
+const DoneScreen = lazy(() => import('./DoneScreen.tsx').then((module) => module.DoneScreen));
 // Imported cards' HTML view, fetched once the screen is up: most decks never need it.
 const loadImportedCardHtml = () => import('../common/CardHtml.tsx').then((module) => module.ImportedCardHtml);
 
@@ -64,11 +66,15 @@ const doneMessages: Partial<Record<string, string>> = {
   Reset: 'Card reset to new.',
 };
 
-export function ReviewScreen({ session, deckId }: { session: Session; deckId: string }) {
+/**
+ * The review of a deck, or with `domain` a session of one exam domain's cards from every
+ * deck (statistics' "Study next"): those due today, then a few new ones, each scheduled with
+ * its own deck's settings.
+ */
+export function ReviewScreen({ session, deckId, domain }: { session: Session; deckId: string; domain?: ExamDomain }) {
   const { storage, undo } = session;
   // One object for the screen's life: the callbacks below depend on it.
   const settings = useMemo(() => session.settingsFor(deckId), [session, deckId]);
-  const scheduler = useMemo(() => schedulerFor(session, deckId), [session, deckId]);
   const [deck, setDeck] = useState<Deck | null>();
   const [view, setView] = useState<View>({ phase: 'loading' });
   const [message, setMessage] = useState<{ text: string; error?: boolean }>();
@@ -79,6 +85,10 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   // The rest of the queue, read while a card is on screen, so that answering waits for
   // nothing but the answer's own write.
   const rest = useRef<{ cardId: string; day: number; snapshot: () => Promise<QueueSnapshot> } | undefined>(undefined);
+  // Custom study's cards still to show ("Review ahead", "Study forgotten cards"): shown in
+  // turn, each once, before the deck's own queue again.
+  const customCards = useRef<CardRecord[]>([]);
+  const [domainNewCards, setDomainNewCards] = useState(0);
 
   const show = useCallback(
     (queue: QueueState, card = queue.card) => {
@@ -99,15 +109,31 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
     [storage, settings, deckId],
   );
 
+  /** Shows `card`, else the next custom study card, else the queue's next card; `lastShown`: the card just shown, whose siblings wait if they can. */
   const load = useCallback(
-    async (card?: CardRecord) => show(await storage.queue(deckId, new Date(), settings), card),
-    [storage, settings, deckId, show],
+    async (card?: CardRecord, lastShown?: CardRecord) => {
+      const custom = customCards.current;
+      if (!card && custom.length > 0) show({ counts: { newCards: 0, learning: 0, reviews: custom.length } }, custom[0]);
+      else if (domain) show({ card, counts: { newCards: 0, learning: 0, reviews: 0 } });
+      else show(await storage.queue(deckId, new Date(), settings, lastShown), card);
+    },
+    [storage, settings, deckId, domain, show],
   );
 
   useEffect(() => {
+    if (domain) {
+      const endOfDay = studyDay(new Date(), session.settings.dayStartHour).end;
+      storage.allCards().then((all) => {
+        const chosen = domainSessionCards(all, domain, endOfDay, session.settings.newCardsPerDay);
+        customCards.current = chosen.cards;
+        setDomainNewCards(chosen.newCards);
+        load();
+      });
+      return;
+    }
     storage.deck(deckId).then((found) => setDeck(found ?? null));
     load();
-  }, [storage, deckId, load]);
+  }, [storage, deckId, domain, load]);
   useRefreshWhenDue(view.phase === 'done' ? view.nextDueAt : undefined, load, view.phase === 'done');
 
   /** Runs one write at a time; `refused` says what did not happen if it fails. */
@@ -137,6 +163,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
 
   /** The deck and its queue as stored now, e.g. after another tab changed them. */
   const reload = async () => {
+    if (domain) return load();
     const found = await storage.deck(deckId);
     setDeck(found ?? null);
     if (found) await load();
@@ -149,7 +176,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   const changedMeanwhile = useRef(false);
   useExternalChanges(session, (change) => {
     rest.current = undefined;
-    if (change.deckIds.includes(deckId)) storage.deck(deckId).then((found) => setDeck(found ?? null), () => {});
+    if (!domain && change.deckIds.includes(deckId)) storage.deck(deckId).then((found) => setDeck(found ?? null), () => {});
     if (busy.current) {
       changedMeanwhile.current = true;
       return;
@@ -161,12 +188,12 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
         await reload();
         if (stored?.rev !== current.rev) setMessage({ text: 'This card was changed in another tab or window; it is shown as it is now.' });
       }, 'the screen could not show the change');
-    } else if (current) {
+    } else if (current && !domain) {
       storage.queue(deckId, new Date(), settings).then(
         (queue) => setView((shown) => ('counts' in shown ? { ...shown, counts: queue.counts } : shown)),
         () => {},
       );
-    } else {
+    } else if (!current) {
       load().catch(() => {});
     }
   });
@@ -174,7 +201,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   const showAnswer = () => {
     if (view.phase !== 'question') return;
     const outcomesAt = new Date();
-    setView({ ...view, phase: 'answer', outcomes: previewOutcomes(scheduler, view.card, outcomesAt), outcomesAt, gradesReady: false });
+    setView({ ...view, phase: 'answer', outcomes: previewOutcomes(schedulerFor(session, view.card.deckId), view.card, outcomesAt), outcomesAt, gradesReady: false });
   };
   const answerShown = view.phase === 'answer' && !view.gradesReady;
   useEffect(() => {
@@ -189,16 +216,21 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       const before = view.card;
       const answeredAt = new Date();
       const day = studyDay(answeredAt, settings.dayStartHour);
-      const { card: after, log, leech } = applyAnswer(scheduler, before, rating, answeredAt, performance.now() - view.shownAt);
+      const { card: after, log, leech } = applyAnswer(schedulerFor(session, before.deckId), before, rating, answeredAt, performance.now() - view.shownAt);
       // The rest of the queue as read before this answer's write (a read started now is still
       // ordered before the write); without it, the queue is read again once the write is done.
-      const usable = rest.current?.cardId === before.id && rest.current.day === day.number;
+      const custom = customCards.current[0]?.id === before.id;
+      const usable = !custom && rest.current?.cardId === before.id && rest.current.day === day.number;
       const restOfQueue = usable ? rest.current!.snapshot().catch(() => undefined) : undefined;
-      undo.push(await storage.answer(before, after, log));
+      const step = await storage.answer(before, after, log, session.settingsFor(before.deckId));
+      undo.push(step);
+      if (custom) customCards.current = customCards.current.slice(1);
       // A change from another tab during the write makes the read-ahead queue stale.
       const snapshot = changedMeanwhile.current ? undefined : await restOfQueue;
-      if (snapshot) show(nextInQueue(snapshotAfterAnswer(snapshot, before, after, answeredAt, day.end), answeredAt, settings, day.end));
-      else await load();
+      // The step's other cards are the siblings the answer buried, as they were.
+      const buried = step.cards.slice(1);
+      if (snapshot) show(nextInQueue(snapshotAfterAnswer(snapshot, before, after, answeredAt, day.end, buried), answeredAt, settings, day.end));
+      else await load(undefined, before);
       setMessage(leech ? { text: 'That card is a leech: it has lapsed 8 times, so it was tagged "leech" and suspended. Consider rewriting it.' } : undefined);
       requestPersistence(); // after real answers exist, not at first paint
     }, 'this answer was not saved');
@@ -206,7 +238,7 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
   const afterUndo = (step: UndoStep) => {
     setMessage(undefined);
     setPanel(undefined);
-    if (step.card && step.card.deckId !== deckId) location.hash = deckHref(step.card.deckId);
+    if (step.card && step.card.deckId !== deckId && !domain) location.hash = deckHref(step.card.deckId);
     else load(step.card && step.card.queue !== Queue.Retired ? step.card : undefined);
   };
 
@@ -226,7 +258,10 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
       setMessage(doneMessages[step.label] ? { text: doneMessages[step.label]! } : undefined);
       // A flag keeps the card on screen; the other actions move on to the next card.
       if (action.startsWith('flag')) setView({ ...view, card: { ...view.card, flag: Number(action.slice(4)), rev: view.card.rev + 1 } });
-      else await load();
+      else {
+        if (customCards.current[0]?.id === view.card.id) customCards.current = customCards.current.slice(1);
+        await load(undefined, view.card);
+      }
     }, 'the card was not changed');
 
   // Anki's keys: Space/Enter show the answer, then Space/Enter = Good, 1-4 grade, U or
@@ -285,11 +320,13 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
         <a class="back" href="#/" aria-label="Back to decks">
           ‹
         </a>
-        <h1>{deck?.title ?? ''}</h1>
+        <h1>{domain ? `Study: ${domain}` : (deck?.title ?? '')}</h1>
         {view.phase !== 'loading' && <QueueCounts counts={view.counts} current={card ? countOfQueue[card.queue] : undefined} />}
-        <button type="button" class="icon-button" aria-label="Deck menu" aria-expanded={panel === 'deck'} onClick={() => setPanel(panel === 'deck' ? undefined : 'deck')}>
-          ⋮
-        </button>
+        {!domain && (
+          <button type="button" class="icon-button" aria-label="Deck menu" aria-expanded={panel === 'deck'} onClick={() => setPanel(panel === 'deck' ? undefined : 'deck')}>
+            ⋮
+          </button>
+        )}
       </header>
       {message && (
         <p class={message.error ? 'error' : 'notice'} role={message.error ? 'alert' : 'status'}>
@@ -328,15 +365,31 @@ export function ReviewScreen({ session, deckId }: { session: Session; deckId: st
         </article>
       )}
 
-      {view.phase === 'done' && (
-        <section class="done" aria-live="polite">
-          <h2>Done for now</h2>
-          <p>You have finished this deck for now.</p>
-          <NextDue at={view.nextDueAt} />
-          <a class="button" href="#/">
-            Back to decks
+      {view.phase === 'done' && domain && (
+        <section class="done">
+          <h2>Done with {domain} for now</h2>
+          <p>You studied its cards due today and {domainNewCards} new ones. More come with the decks' own queues.</p>
+          <a class="button" href="#/stats">
+            Back to statistics
           </a>
         </section>
+      )}
+      {view.phase === 'done' && !domain && (
+        <DoneScreen
+          session={session}
+          deckId={deckId}
+          settings={settings}
+          nextDueAt={view.nextDueAt}
+          onStudy={(cards) => {
+            customCards.current = cards;
+            setMessage(undefined);
+            load().catch(() => {});
+          }}
+          onChanged={() => {
+            setMessage(undefined);
+            load().catch(() => {});
+          }}
+        />
       )}
 
       {card && panel === 'info' && <CardInfoSheet session={session} card={card} onClose={() => setPanel(undefined)} />}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
 import { deckPart } from '../../domain/deckSettings.ts';
+import { burySettingsFor } from '../../domain/siblings.ts';
 import type { Deck, StudySettings } from '../../domain/types.ts';
 import { errorText } from '../common/UndoButton.tsx';
 import { offerReschedule } from './reschedule.ts';
@@ -38,7 +39,15 @@ export function DeckOptionsScreen({ session, deckId }: { session: Session; deckI
         </a>
         <h1>Options: {deck?.title ?? ''}</h1>
       </header>
-      <StudySettingsForm key={version} initial={session.settingsFor(deckId)} deckOnly onSave={save} />
+      {/* The bury options' defaults depend on the kind of deck: the form waits for the deck. */}
+      {deck && (
+        <StudySettingsForm
+          key={version}
+          initial={{ ...session.settingsFor(deckId), ...burySettingsFor(session.settingsFor(deckId), deck.origin) }}
+          deckOnly
+          onSave={save}
+        />
+      )}
       {session.deckSettings.has(deckId) && (
         <button type="button" onClick={useGlobal}>
           Use the global settings

@@ -18,6 +18,13 @@ const fields: { key: keyof StudySettings; label: string; hint?: string; global?:
   { key: 'dayStartHour', label: 'Next day starts at (hour, 0-23)', global: true, inputMode: 'numeric' },
 ];
 
+/** Anki's names for its deck options. */
+const buryFields = [
+  { key: 'buryNewSiblings', label: 'Bury new siblings' },
+  { key: 'buryReviewSiblings', label: 'Bury review siblings' },
+  { key: 'buryInterdayLearningSiblings', label: 'Bury interday learning siblings' },
+] as const;
+
 /**
  * The study settings as a form. Nothing invalid is saved: each field that does not fit says
  * why. `deckOnly` leaves out the settings that are global.
@@ -70,6 +77,18 @@ export function StudySettingsForm({ initial, deckOnly, onSave }: { initial: Stud
           <input type="checkbox" checked={form.fuzz === 'on'} onChange={(event) => setForm({ ...form, fuzz: (event.target as HTMLInputElement).checked ? 'on' : 'off' })} />
           Fuzz: spread intervals a little so cards learned together do not stay together
         </label>
+      )}
+      {deckOnly && (
+        <fieldset class="choices">
+          <legend>Burying</legend>
+          <p class="hint">Siblings are the other cards of the same note (the other deletions of a cloze). Answering a card hides those of the kinds ticked until the next day.</p>
+          {buryFields.map(({ key, label }) => (
+            <label key={key} class="checkbox">
+              <input type="checkbox" name={key} checked={form[key] === 'on'} onChange={(event) => setForm({ ...form, [key]: (event.target as HTMLInputElement).checked ? 'on' : 'off' })} />
+              {label}
+            </label>
+          ))}
+        </fieldset>
       )}
       <button type="submit" class="primary">
         Save

@@ -119,8 +119,11 @@ export function StatsScreen({ session }: { session: Session }) {
         </table>
         {readiness.suggested && (
           <p>
-            Study next: <strong data-testid="suggested">{readiness.suggested}</strong>, where the weight of the domain times what you would not recall is
-            largest.
+            Study next:{' '}
+            <a class="button" data-testid="suggested" href={`#/study/${encodeURIComponent(`${exam} ${readiness.suggested}`)}`}>
+              {readiness.suggested}
+            </a>{' '}
+            where the weight of the domain times what you would not recall is largest.
           </p>
         )}
       </section>
