@@ -46,7 +46,8 @@ export async function openPhone(options: PhoneOptions = {}): Promise<PhoneBrowse
   });
   const watch = (page: Page) => {
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+      // "Failed to load resource" names no resource: its location does.
+      if (message.type() === 'error') errors.push(message.location().url ? `${message.text()} (${message.location().url})` : message.text());
     });
     page.on('pageerror', (error) => errors.push(error.message));
   };
