@@ -18,7 +18,6 @@ async function setNewCardsPerDay(page: Page, baseUrl: string, value: string) {
   await page.getByText('Saved.').waitFor();
 }
 
-/** Answers every dialog (prompt, confirm) with `answer`. */
 describe('study controls', () => {
   it('changes new cards per day and the queue follows', async () => {
     const { page, baseUrl } = phone();

@@ -39,7 +39,8 @@ export function BarChart({ title, bars, summary }: { title: string; bars: Bar[];
   const width = 320;
   const height = 120;
   const step = (width - left) / bars.length;
-  const labelled = tickIndexes(bars.length, bars.length <= 10 ? bars.length : 5);
+  // Every bar's label while they fit under a phone-wide chart, else five spread over it.
+  const labelled = tickIndexes(bars.length, bars.length <= 6 ? bars.length : 5);
   const shown = picked === undefined ? undefined : bars[picked];
   return (
     <figure class="chart">
