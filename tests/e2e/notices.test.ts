@@ -18,10 +18,11 @@ describe('notices', () => {
   it('offers to install in a line of the home screen when the browser does; Install opens its dialog, Not now is kept', async () => {
     const { page, baseUrl } = phone();
     await page.addInitScript(() => {
-      // The browser's offer, as Chromium makes it, with a prompt() that says it was called.
-      addEventListener('load', () =>
-        setTimeout(() => dispatchEvent(Object.assign(new Event('beforeinstallprompt', { cancelable: true }), { prompt: async () => localStorage.setItem('prompted', 'yes') })), 100),
-      );
+      // Chromium may make the offer itself, or not: either way prompt() says it was called.
+      const prompt = async () => localStorage.setItem('prompted', 'yes');
+      const real = (window as unknown as { BeforeInstallPromptEvent?: { prototype: { prompt: unknown } } }).BeforeInstallPromptEvent;
+      if (real) real.prototype.prompt = prompt;
+      addEventListener('load', () => setTimeout(() => dispatchEvent(Object.assign(new Event('beforeinstallprompt', { cancelable: true }), { prompt })), 100));
     });
     await page.goto(baseUrl);
     const hint = page.locator('.install-hint');
@@ -47,5 +48,20 @@ describe('notices', () => {
     const link = page.getByRole('link', { name: 'Statistics and exam readiness' });
     await link.waitFor();
     expect((await link.boundingBox())!.height).toBeGreaterThanOrEqual(48);
+  });
+});
+
+describe('words for what the colours and short names say', () => {
+  it('keys the counts on the home screen, gives the whole deck name in the deck menu, and a 48 px Fuzz setting', async () => {
+    const { page, baseUrl } = phone();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(baseUrl);
+    expect(await page.locator('.counts-key').innerText()).toMatch(/New\s+Learning\s+To review/);
+    await page.locator('a.deck', { hasText: 'Contributing to open source' }).tap();
+    await page.getByRole('button', { name: 'Deck menu' }).tap();
+    await expect(page.locator('.deck-menu-title').textContent()).resolves.toBe('Contributing to open source and the Kubernetes community');
+    await page.goto(`${baseUrl}#/settings`);
+    const fuzz = page.locator('label', { hasText: 'Fuzz' });
+    expect((await fuzz.boundingBox())!.height).toBeGreaterThanOrEqual(48);
   });
 });
