@@ -103,8 +103,8 @@ describe('review loop on a phone', () => {
     const { page, baseUrl } = phone();
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
-    // Tab to the first deck (past the settings link), then open it.
-    for (let tabs = 0; tabs < 5 && !(await page.evaluate(() => document.activeElement?.matches('a.deck'))); tabs++) {
+    // Tab to the first deck (past the bar's links, the statistics link and an install offer), then open it.
+    for (let tabs = 0; tabs < 12 && !(await page.evaluate(() => document.activeElement?.matches('a.deck'))); tabs++) {
       await page.keyboard.press('Tab');
     }
     await page.keyboard.press('Enter');
