@@ -94,6 +94,8 @@ export class SyncController {
   }
 
   private changed(): void {
+    // With sync off an answer costs nothing more: no timer, no count of the outbox.
+    if (!this.view.config?.enabled) return;
     clearTimeout(this.changeTimer);
     this.changeTimer = setTimeout(() => this.whenOn(), afterChangeMs);
     void this.state.waiting().then((waiting) => this.publish({ waiting }));

@@ -201,6 +201,11 @@ export class SyncStorage {
     });
   }
 
+  /** How many documents wait to be sent. */
+  async waiting(): Promise<number> {
+    return this.db.syncOutbox.count();
+  }
+
   /** Clears the outbox rows that were sent, unless a change came since they were read. */
   async clearOutbox(taken: OutboxRow[]): Promise<void> {
     const { db } = this;
@@ -208,11 +213,6 @@ export class SyncStorage {
       const current = await db.syncOutbox.bulkGet(taken.map((entry) => entry.docId));
       await db.syncOutbox.bulkDelete(taken.filter((entry, index) => current[index]?.mark === entry.mark).map((entry) => entry.docId));
     });
-  }
-
-  /** How many documents wait to be sent. */
-  async waiting(): Promise<number> {
-    return this.db.syncOutbox.count();
   }
 
   /**

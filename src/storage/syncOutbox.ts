@@ -38,17 +38,21 @@ export class DeviceIdentity {
   }
 }
 
-/** Reads this device's id (made on first use) and the latest clock it knows. */
+/**
+ * Reads this device's id and the latest clock it knows. Read-only but on the first start, when
+ * the id is made: the page opens this at every start, beside the first screen's own reads.
+ */
 export async function openDeviceIdentity(db: KubecardsDatabase): Promise<DeviceIdentity> {
-  return db.transaction('rw', db.meta, async () => {
-    let deviceId = (await db.meta.get('deviceId'))?.value as string | undefined;
-    if (!deviceId) {
-      deviceId = newDeviceId();
-      await db.meta.put({ key: 'deviceId', value: deviceId });
-    }
-    const seen = (await db.meta.get('clock'))?.value as string | undefined;
-    return new DeviceIdentity(new HybridClock(deviceId, seen));
-  });
+  const [stored, seen] = (await db.meta.bulkGet(['deviceId', 'clock'])).map((row) => row?.value as string | undefined);
+  const deviceId =
+    stored ??
+    (await db.transaction('rw', db.meta, async () => {
+      // Another tab may have made it meanwhile.
+      const made = ((await db.meta.get('deviceId'))?.value as string | undefined) ?? newDeviceId();
+      await db.meta.put({ key: 'deviceId', value: made });
+      return made;
+    }));
+  return new DeviceIdentity(new HybridClock(deviceId, seen));
 }
 
 export interface RecordChange {

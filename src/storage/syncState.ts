@@ -27,9 +27,4 @@ export class SyncStateStorage {
   async waiting(): Promise<number> {
     return this.db.syncOutbox.count();
   }
-
-  /** This device's id: it names the local replica, which belongs to one database on one server. */
-  async deviceId(): Promise<string | undefined> {
-    return (await this.db.meta.get('deviceId'))?.value as string | undefined;
-  }
 }

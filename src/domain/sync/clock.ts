@@ -25,7 +25,7 @@ export function clockTime(clock: string): number {
  * device whose clock runs a day fast, or a damaged document, must not drag every later
  * change on this device into the future.
  */
-export const maxDriftMs = 86_400_000;
+const maxDriftMs = 86_400_000;
 
 export function laterClock(a: string | undefined, b: string | undefined): string | undefined {
   if (a === undefined) return b;
