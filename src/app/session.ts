@@ -3,7 +3,7 @@ import builtInVersion from 'virtual:built-in-decks-version';
 import { effectiveSettings } from '../domain/deckSettings.ts';
 import { studyDay } from '../domain/studyDay.ts';
 import type { DeckSettings, StudySettings } from '../domain/types.ts';
-import { StaleRecordError, Storage, type UndoStep } from '../storage/index.ts';
+import { StaleRecordError, Storage, type SettingsChange, type UndoStep } from '../storage/index.ts';
 import { stillUndoable, UndoStack } from './undoStack.ts';
 
 export class Session {
@@ -33,6 +33,16 @@ export class Session {
     else this.deckSettings.delete(deckId);
   }
 
+  /** Changes settings as one step that Undo takes back (new FSRS parameters, an exam plan's limits). */
+  async changeSettings(label: string, change: SettingsChange): Promise<void> {
+    this.undo.push(await this.storage.changeSettings(label, change));
+    await this.reloadSettings();
+  }
+
+  private async reloadSettings(): Promise<void> {
+    [this.settings, this.deckSettings] = await Promise.all([this.storage.settings(), this.storage.deckSettings()]);
+  }
+
   /** Takes back the last action; the step says what it was and which card to show again. */
   async undoLast(): Promise<UndoStep | undefined> {
     // One undo at a time: a double tap, or a key and a tap together, must not take two steps.
@@ -42,6 +52,7 @@ export class Session {
     this.undoing = true;
     try {
       const undone = await this.storage.undo(step);
+      if (step.settings) await this.reloadSettings();
       this.undo.rewrite((earlier) => stillUndoable(earlier, step, undone.revsRestored));
       return undone;
     } catch (error) {

@@ -11,3 +11,8 @@ export function effectiveSettings(global: StudySettings, deck: DeckSettings | un
 export function deckPart(settings: StudySettings): DeckSettings {
   return Object.fromEntries(deckSettingKeys.map((key) => [key, settings[key]])) as DeckSettings;
 }
+
+/** What of the settings decides studied cards' due dates: when it changes, rescheduling is offered. */
+export function schedulingKey(settings: StudySettings): string {
+  return JSON.stringify([settings.desiredRetention, settings.fsrsParameters ?? null]);
+}

@@ -29,3 +29,10 @@ export const allExamDomains: readonly ExamDomain[] = (Object.keys(examDomains) a
 export function isExamDomain(text: string): text is ExamDomain {
   return (allExamDomains as readonly string[]).includes(text);
 }
+
+/** The exam the user prepares for: which, on what day (YYYY-MM-DD, local) and the predicted recall aimed at. */
+export interface ExamGoal {
+  exam: Exam;
+  date: string;
+  targetRecall: number;
+}

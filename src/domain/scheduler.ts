@@ -42,6 +42,7 @@ export function createScheduler(settings: StudySettings): FSRS {
       enable_short_term: true,
       learning_steps: settings.learningSteps as StepUnit[],
       relearning_steps: settings.relearningSteps as StepUnit[],
+      ...(settings.fsrsParameters ? { w: settings.fsrsParameters } : {}),
     }),
   );
   // Fuzz seeded by card id and repetition count, not by the clock, so an outcome is the

@@ -19,7 +19,22 @@ export function settingsToForm(settings: StudySettings): SettingsForm {
     buryNewSiblings: onOff(settings.buryNewSiblings),
     buryReviewSiblings: onOff(settings.buryReviewSiblings),
     buryInterdayLearningSiblings: onOff(settings.buryInterdayLearningSiblings),
+    fsrsParameters: settings.fsrsParameters?.join(', ') ?? '',
   };
+}
+
+/** The lengths of FSRS-4.5/5 (17, 19) and FSRS-6 (21) parameter lists; ts-fsrs takes each. */
+const parameterCounts = [17, 19, 21];
+
+/** FSRS parameters as Anki shows them, comma-separated; empty: FSRS's defaults. */
+export function parseParameters(text: string): { parameters?: number[] } | { error: string } {
+  if (text.trim() === '') return {};
+  const parts = text.split(',').map((part) => part.trim());
+  const parameters = parts.map(Number);
+  const bad = parts.findIndex((part, index) => part === '' || !Number.isFinite(parameters[index]));
+  if (bad >= 0) return { error: `FSRS parameter ${bad + 1} ("${parts[bad]}") is not a number` };
+  if (!parameterCounts.includes(parameters.length)) return { error: `FSRS parameters must be 17, 19 or 21 numbers separated by commas, not ${parameters.length}` };
+  return { parameters };
 }
 
 /** A switch as the form holds it: '' while it is unset (the deck's kind decides). */
@@ -45,6 +60,8 @@ export function formToSettings(form: SettingsForm): { settings: StudySettings } 
     if ('error' in parsed) errors[key] = parsed.error;
     return 'steps' in parsed ? parsed.steps : [];
   };
+  const parameters = parseParameters(form.fsrsParameters);
+  if ('error' in parameters) errors.fsrsParameters = parameters.error;
   const settings: StudySettings = {
     dayStartHour: take<number>('dayStartHour', wholeNumber(form.dayStartHour, 0, 23, 'The next day starts at an hour that')),
     newCardsPerDay: take<number>('newCardsPerDay', wholeNumber(form.newCardsPerDay, 0, 9999, 'New cards per day')),
@@ -57,6 +74,7 @@ export function formToSettings(form: SettingsForm): { settings: StudySettings } 
     learningSteps: steps('learningSteps'),
     relearningSteps: steps('relearningSteps'),
     fuzz: form.fuzz === 'on',
+    ...('parameters' in parameters && parameters.parameters ? { fsrsParameters: parameters.parameters } : {}),
   };
   for (const key of ['buryNewSiblings', 'buryReviewSiblings', 'buryInterdayLearningSiblings'] as const) {
     const value = fromOnOff(form[key]);

@@ -14,6 +14,8 @@ export interface Deck {
   /** Order on the home screen. */
   position: number;
   origin: Origin;
+  /** A built-in exam companion deck's label, e.g. "KCNA exam companion, not from the talk" (its deck file's `companion:`). */
+  companion?: string;
   /** Set when the user renames the deck: app updates then keep the user's name. */
   editedAt?: Date;
 }
@@ -164,7 +166,22 @@ export interface StudySettings {
   buryNewSiblings?: boolean;
   buryReviewSiblings?: boolean;
   buryInterdayLearningSiblings?: boolean;
+  /** FSRS model weights (17, 19 or 21 numbers), as Optimize fitted them; unset: FSRS's defaults. */
+  fsrsParameters?: number[];
 }
+
+/** Every study setting by name: what sync sends of the global settings. */
+export const studySettingKeys = [
+  'dayStartHour',
+  'newCardsPerDay',
+  'reviewsPerDay',
+  'desiredRetention',
+  'maximumIntervalDays',
+  'learningSteps',
+  'relearningSteps',
+  'fuzz',
+  'fsrsParameters',
+] as const satisfies readonly (keyof StudySettings)[];
 
 /** The settings a deck can set for itself (Anki's deck presets); the rest are global. */
 export const deckSettingKeys = [
@@ -177,6 +194,7 @@ export const deckSettingKeys = [
   'buryNewSiblings',
   'buryReviewSiblings',
   'buryInterdayLearningSiblings',
+  'fsrsParameters',
 ] as const satisfies readonly (keyof StudySettings)[];
 export type DeckSettings = Partial<Pick<StudySettings, (typeof deckSettingKeys)[number]>>;
 

@@ -1,14 +1,16 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { withClozeSidesExpanded } from '../domain/cloze.ts';
 import { logRowUid, newDeviceId } from '../domain/sync/ids.ts';
+import type { ExamGoal } from '../domain/exams.ts';
 import type { SyncConfig, SyncStatus } from '../domain/sync/status.ts';
 import type { CardRecord, Deck, DeckSettings, MediaRecord, NoteRecord, NoteTypeRecord, ReviewLogRow, StudySettings } from '../domain/types.ts';
 
-/** The global settings ('study'), each deck's own ('deck:<id>') and what Custom study added to a deck's limits for one study day ('today:<id>'). */
+/** The global settings ('study'), each deck's own ('deck:<id>'), what Custom study added to a deck's limits for one study day ('today:<id>') and the exam studied for ('examGoal'). */
 export type SettingRow =
   | { key: 'study'; value: StudySettings }
   | { key: `deck:${string}`; value: DeckSettings }
-  | { key: `today:${string}`; value: { day: number; newCards: number; reviews: number } };
+  | { key: `today:${string}`; value: { day: number; newCards: number; reviews: number } }
+  | { key: 'examGoal'; value: ExamGoal };
 
 export type MetaRow =
   | { key: 'builtInVersion' | 'databaseId'; value: string }

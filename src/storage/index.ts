@@ -4,6 +4,7 @@ import Dexie from 'dexie';
 import { planBuiltInSync } from '../domain/builtInSync.ts';
 import type { BuiltInDeck } from '../domain/deckFile.ts';
 import type { DoneFacts } from '../domain/doneScreen.ts';
+import type { ExamGoal } from '../domain/exams.ts';
 import { earliestDate, learnAheadMs, nextInQueue, type QueueSnapshot, type QueueState, type TodayExtra } from '../domain/queue.ts';
 import { areSiblings, burySettingsFor, noteOf, siblingsToBury } from '../domain/siblings.ts';
 import { studyDay } from '../domain/studyDay.ts';
@@ -63,6 +64,14 @@ export interface UndoStep {
   revsAfter: Record<string, number>;
   /** Decks the undo puts back: the `editedAt` time each must still have (renamed), or absent (deleted). */
   decksAfter: Record<string, number | 'absent'>;
+  /** Settings the undo puts back, as they were: the global ones, and decks' own (undefined: none). */
+  settings?: SettingsChange;
+}
+
+/** New global settings and decks' own settings (undefined: the deck uses the global ones). */
+export interface SettingsChange {
+  study?: StudySettings;
+  decks?: [string, DeckSettings | undefined][];
 }
 
 /**
@@ -163,16 +172,8 @@ export class Storage {
     return { ...defaultSettings, ...(row?.value as StudySettings | undefined) };
   }
 
-  async saveSettings(value: StudySettings): Promise<void> {
-    const { db } = this;
-    const sync = await this.sync();
-    await this.track(
-      db.transaction('rw', [db.settings, db.syncOutbox], async () => {
-        const before = (await db.settings.get('study'))?.value as StudySettings | undefined;
-        await db.settings.put({ key: 'study', value });
-        await sync.record(new Date(), { studySettings: [before, value] });
-      }),
-    );
+  saveSettings(value: StudySettings): Promise<UndoStep> {
+    return this.changeSettings('Settings', { study: value });
   }
 
   async builtInVersion(): Promise<string | undefined> {
@@ -461,7 +462,8 @@ export class Storage {
     const refused = `"${step.label}" can no longer be undone`;
     const sync = await this.sync();
     return this.commit(
-      db.transaction('rw', [db.decks, db.cards, db.reviewLog, db.syncOutbox, db.logTombstones], async () => {
+      db.transaction('rw', [db.decks, db.cards, db.reviewLog, db.syncOutbox, db.logTombstones, db.settings], async () => {
+        if (step.settings) await this.writeSettings(step.settings, sync);
         for (const [id, after] of Object.entries(step.decksAfter)) {
           const stored = await db.decks.get(id);
           const current = stored ? (stored.editedAt?.getTime() ?? 0) : 'absent';
@@ -799,18 +801,45 @@ export class Storage {
     return new Map(rows.map((row) => [row.key.slice('deck:'.length), row.value as DeckSettings]));
   }
 
-  async saveDeckSettings(deckId: string, value: DeckSettings | undefined): Promise<void> {
+  saveDeckSettings(deckId: string, value: DeckSettings | undefined): Promise<UndoStep> {
+    return this.changeSettings('Deck options', { decks: [[deckId, value]] });
+  }
+
+  /** Changes settings as one undoable step (Optimize's parameters, an exam plan's limits). */
+  async changeSettings(label: string, change: SettingsChange): Promise<UndoStep> {
     const { db } = this;
-    const key = `deck:${deckId}` as const;
     const sync = await this.sync();
-    await this.track(
-      db.transaction('rw', [db.settings, db.syncOutbox], async () => {
-        const before = (await db.settings.get(key))?.value as DeckSettings | undefined;
-        if (value) await db.settings.put({ key, value });
-        else await db.settings.delete(key);
-        await sync.record(new Date(), { deckSettings: [[deckId, before, value]] });
-      }),
-    );
+    return this.track(db.transaction('rw', [db.settings, db.syncOutbox], async () => undoStep(label, { settings: await this.writeSettings(change, sync) })));
+  }
+
+  /** Writes `change` in the caller's transaction; returns the settings as they were. */
+  private async writeSettings(change: SettingsChange, sync: SyncRecorder): Promise<SettingsChange> {
+    const { db } = this;
+    const now = new Date();
+    const before: SettingsChange = {};
+    if (change.study) {
+      before.study = { ...defaultSettings, ...((await db.settings.get('study'))?.value as StudySettings | undefined) };
+      await db.settings.put({ key: 'study', value: change.study });
+      await sync.record(now, { studySettings: [before.study, change.study] });
+    }
+    before.decks = [];
+    for (const [deckId, value] of change.decks ?? []) {
+      const key = `deck:${deckId}` as const;
+      const stored = (await db.settings.get(key))?.value as DeckSettings | undefined;
+      before.decks.push([deckId, stored]);
+      if (value) await db.settings.put({ key, value });
+      else await db.settings.delete(key);
+      await sync.record(now, { deckSettings: [[deckId, stored, value]] });
+    }
+    return before;
+  }
+
+  async examGoal(): Promise<ExamGoal | undefined> {
+    return (await this.db.settings.get('examGoal'))?.value as ExamGoal | undefined;
+  }
+
+  async saveExamGoal(goal: ExamGoal): Promise<void> {
+    await this.track(this.db.settings.put({ key: 'examGoal', value: goal }));
   }
 
   /** Every answer, all decks (manual changes left out). */

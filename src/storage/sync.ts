@@ -36,6 +36,7 @@ import {
 import type { SyncStatus } from '../domain/sync/status.ts';
 import {
   defaultSettings,
+  studySettingKeys,
   Queue,
   queueForState,
   type CardRecord,
@@ -156,7 +157,7 @@ export class SyncStorage {
 
       const settingRows = await db.settings.toArray();
       const study = settingRows.find((row) => row.key === 'study')?.value as StudySettings | undefined;
-      if (study || pending.has(studySettingsDocId)) addRecord(studySettingsDocId, settingsFields({ ...defaultSettings, ...study }, Object.keys(defaultSettings)));
+      if (study || pending.has(studySettingsDocId)) addRecord(studySettingsDocId, settingsFields({ ...defaultSettings, ...study }, studySettingKeys));
       const deckSettings = new Map(settingRows.filter((row) => row.key.startsWith('deck:')).map((row) => [row.key.slice('deck:'.length), row.value as DeckSettings]));
       for (const deckId of new Set([...(everything ? deckSettings.keys() : []), ...byPrefix('settings:deck:')])) {
         addRecord(deckSettingsDocId(deckId), settingsFields(deckSettings.get(deckId), deckSettingNames));

@@ -17,7 +17,7 @@ import {
   studySettingsDocId,
   type Fields,
 } from '../domain/sync/records.ts';
-import { defaultSettings, type CardRecord, type Deck, type DeckSettings, type ReviewLogRow, type StudySettings } from '../domain/types.ts';
+import { defaultSettings, studySettingKeys, type CardRecord, type Deck, type DeckSettings, type ReviewLogRow, type StudySettings } from '../domain/types.ts';
 import type { KubecardsDatabase, OutboxRow } from './database.ts';
 
 export type StoredLogRow = ReviewLogRow & { uid: string };
@@ -75,7 +75,6 @@ export interface SyncedChanges {
   undone?: StoredLogRow[];
 }
 
-const studySettingNames = Object.keys(defaultSettings);
 
 function recordChanges(changes: SyncedChanges): RecordChange[] {
   const records = [...(changes.records ?? [])];
@@ -87,7 +86,7 @@ function recordChanges(changes: SyncedChanges): RecordChange[] {
   }
   if (changes.studySettings) {
     const [before, after] = changes.studySettings;
-    records.push({ docId: studySettingsDocId, before: settingsFields({ ...defaultSettings, ...before }, studySettingNames), after: settingsFields(after, studySettingNames) });
+    records.push({ docId: studySettingsDocId, before: settingsFields({ ...defaultSettings, ...before }, studySettingKeys), after: settingsFields(after, studySettingKeys) });
   }
   for (const [deckId, before, after] of changes.deckSettings ?? []) {
     records.push({ docId: deckSettingsDocId(deckId), before: settingsFields(before, deckSettingNames), after: settingsFields(after, deckSettingNames) });

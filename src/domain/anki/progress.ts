@@ -20,6 +20,17 @@ import {
   type StudySettings,
 } from '../types.ts';
 import type { AnkiCard, AnkiDeckConfig, AnkiRevlog } from './model.ts';
+import {
+  affectsScheduling,
+  historyStart,
+  isCramming,
+  isReset,
+  learningKind,
+  manualKind,
+  relearningKind,
+  rescheduledKind,
+  reviewKind,
+} from './revlogHistory.ts';
 
 export class AnkiProgressError extends Error {
   constructor(message: string) {
@@ -82,17 +93,6 @@ function ankiDayOf(timing: AnkiTiming, due: Date): number {
   return ankiDayNumber(timing, timing.now) + studyDay(due, timing.dayStartHour).number - ankiCalendarDay(timing, timing.now);
 }
 
-// Anki's revlog kinds (RevlogReviewKind) and the entries it leaves out of FSRS.
-const learningKind = 0;
-const reviewKind = 1;
-const relearningKind = 2;
-const filteredKind = 3;
-const manualKind = 4;
-const rescheduledKind = 5;
-const isCramming = (entry: AnkiRevlog): boolean => entry.type === filteredKind && entry.factor === 0;
-const isReset = (entry: AnkiRevlog): boolean => entry.type === manualKind && entry.factor === 0;
-const affectsScheduling = (entry: AnkiRevlog): boolean => entry.ease > 0 && !isCramming(entry);
-
 /** Interval values that are timestamps rather than day numbers (timing.rs is_unix_epoch_timestamp). */
 const isUnixSeconds = (due: number): boolean => due > 1_000_000_000;
 
@@ -128,22 +128,9 @@ interface RebuiltMemory {
 
 /** Anki's reviews_for_fsrs (not training, nothing ignored) stepped through FSRS: the memory state after each entry it keeps. */
 function rebuildMemory(entries: AnkiRevlog[], algorithm: FSRS, timing: AnkiTiming): RebuiltMemory | undefined {
-  let learningStart: number | undefined;
-  let firstGraded: number | undefined;
-  for (let index = entries.length - 1; index >= 0; index--) {
-    const entry = entries[index];
-    if (isCramming(entry)) continue;
-    const graded = entry.ease > 0;
-    if (graded && (entry.interval >= 1 || entry.interval <= -86_400)) firstGraded = index;
-    if (graded && entry.type === learningKind) learningStart = index;
-    else if (isReset(entry)) {
-      if (learningStart === undefined && firstGraded === undefined) return undefined;
-      break;
-    } else if (learningStart !== undefined) break; // an older group of learning: Anki versions before resets were logged
-  }
-  const start = learningStart ?? firstGraded;
-  if (start === undefined) return undefined;
-  const complete = learningStart !== undefined;
+  const history = historyStart(entries);
+  if (!history) return undefined;
+  const { start, complete } = history;
 
   const after = new Map<AnkiRevlog, FSRSState>();
   let state: FSRSState | null = null;

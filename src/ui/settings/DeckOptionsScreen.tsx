@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
-import { deckPart } from '../../domain/deckSettings.ts';
+import { deckPart, schedulingKey } from '../../domain/deckSettings.ts';
 import { burySettingsFor } from '../../domain/siblings.ts';
 import type { Deck, StudySettings } from '../../domain/types.ts';
 import { errorText } from '../common/UndoButton.tsx';
@@ -21,9 +21,9 @@ export function DeckOptionsScreen({ session, deckId }: { session: Session; deckI
   if (deck === null) return <main class="screen">This deck does not exist.</main>;
 
   const save = async (settings: StudySettings) => {
-    const retentionBefore = session.settingsFor(deckId).desiredRetention;
+    const before = schedulingKey(session.settingsFor(deckId));
     await session.saveDeckSettings(deckId, deckPart(settings));
-    setMessage(settings.desiredRetention !== retentionBefore ? await offerReschedule(session, [deckId]) : undefined);
+    setMessage(schedulingKey(session.settingsFor(deckId)) !== before ? await offerReschedule(session, [deckId]) : undefined);
   };
   const useGlobal = async () => {
     await session.saveDeckSettings(deckId, undefined);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../app/session.ts';
+import { schedulingKey } from '../../domain/deckSettings.ts';
 import type { StudySettings } from '../../domain/types.ts';
 import { isIosBrowserTab, storageStatus, type StorageStatus } from '../../pwa/persistence.ts';
 import { requestPersistence } from '../../pwa/requestPersistence.ts';
@@ -17,9 +18,9 @@ export function SettingsScreen({ session }: { session: Session }) {
   const [message, setMessage] = useState<string>();
   const save = async (settings: StudySettings) => {
     const decks = await session.storage.decks();
-    const before = new Map(decks.map((deck) => [deck.id, session.settingsFor(deck.id).desiredRetention]));
+    const before = new Map(decks.map((deck) => [deck.id, schedulingKey(session.settingsFor(deck.id))]));
     await session.saveSettings(settings);
-    setMessage(await offerReschedule(session, decks.filter((deck) => session.settingsFor(deck.id).desiredRetention !== before.get(deck.id)).map((deck) => deck.id)));
+    setMessage(await offerReschedule(session, decks.filter((deck) => schedulingKey(session.settingsFor(deck.id)) !== before.get(deck.id)).map((deck) => deck.id)));
   };
   const refresh = () => storageStatus().then(setStatus);
   useEffect(() => {

@@ -15,6 +15,11 @@ const fields: { key: keyof StudySettings; label: string; hint?: string; global?:
   { key: 'learningSteps', label: 'Learning steps', hint: 'As in Anki: 1m 10m. Keep steps under a day with FSRS.' },
   { key: 'relearningSteps', label: 'Relearning steps', hint: 'As in Anki: 10m.' },
   { key: 'maximumIntervalDays', label: 'Maximum interval (days)', inputMode: 'numeric' },
+  {
+    key: 'fsrsParameters',
+    label: 'FSRS parameters',
+    hint: 'The memory model the scheduler uses. Optimize below fits them to your own reviews; empty means FSRS defaults.',
+  },
   { key: 'dayStartHour', label: 'Next day starts at (hour, 0-23)', global: true, inputMode: 'numeric' },
 ];
 
