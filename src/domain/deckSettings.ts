@@ -2,9 +2,15 @@
 // settings form code, which only the settings screens load.
 import { deckSettingKeys, type DeckSettings, type StudySettings } from './types.ts';
 
-/** The settings a deck studies with: the global ones, with the deck's own on top. */
+/**
+ * The settings a deck studies with: the global ones, with the deck's own on top. A deck with
+ * its own settings is its own options preset, as in Anki: its FSRS parameters are its own
+ * (none: FSRS's defaults), never the global ones, which were fitted to other decks' reviews.
+ */
 export function effectiveSettings(global: StudySettings, deck: DeckSettings | undefined): StudySettings {
-  return { ...global, ...deck };
+  if (!deck) return global;
+  const { fsrsParameters, ...rest } = { ...global, ...deck };
+  return deck.fsrsParameters ? { ...rest, fsrsParameters } : rest;
 }
 
 /** The deck-level part of a full set of settings. */

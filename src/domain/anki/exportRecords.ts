@@ -98,12 +98,13 @@ export function ankiCollectionFromRecords(records: TransferRecords, settings: St
       relearnSteps: minutes(preset.relearningSteps),
       maximumIntervalDays: preset.maximumIntervalDays,
       desiredRetention: preset.desiredRetention,
+      ...(preset.fsrsParameters && { fsrsParams: preset.fsrsParameters }),
     });
     decks.push({ id, name: deck.title, filtered: false, configId: id });
     ankiDeckOf.set(deck.id, id);
     presetOf.set(deck.id, preset);
   }
-  deckConfigs.unshift({ id: 1, name: 'Default', newPerDay: settings.newCardsPerDay, reviewsPerDay: settings.reviewsPerDay, learnSteps: minutes(settings.learningSteps), relearnSteps: minutes(settings.relearningSteps), maximumIntervalDays: settings.maximumIntervalDays, desiredRetention: settings.desiredRetention });
+  deckConfigs.unshift({ id: 1, name: 'Default', newPerDay: settings.newCardsPerDay, reviewsPerDay: settings.reviewsPerDay, learnSteps: minutes(settings.learningSteps), relearnSteps: minutes(settings.relearningSteps), maximumIntervalDays: settings.maximumIntervalDays, desiredRetention: settings.desiredRetention, ...(settings.fsrsParameters && { fsrsParams: settings.fsrsParameters }) });
 
   const noteTypeIds = new Set<number>();
   const noteTypes: AnkiNoteType[] = [];

@@ -4,6 +4,7 @@ import { deckPart, schedulingKey } from '../../domain/deckSettings.ts';
 import { burySettingsFor } from '../../domain/siblings.ts';
 import type { Deck, StudySettings } from '../../domain/types.ts';
 import { errorText } from '../common/UndoButton.tsx';
+import { OptimizePanel } from './OptimizePanel.tsx';
 import { offerReschedule } from './reschedule.ts';
 import { StudySettingsForm } from './StudySettingsForm.tsx';
 
@@ -58,6 +59,7 @@ export function DeckOptionsScreen({ session, deckId }: { session: Session; deckI
           {message}
         </p>
       )}
+      {deck && <OptimizePanel session={session} preset={{ kind: 'deck', deckId }} onChanged={() => setVersion((current) => current + 1)} />}
     </main>
   );
 }

@@ -4,6 +4,7 @@ import { schedulingKey } from '../../domain/deckSettings.ts';
 import type { StudySettings } from '../../domain/types.ts';
 import { isIosBrowserTab, storageStatus, type StorageStatus } from '../../pwa/persistence.ts';
 import { requestPersistence } from '../../pwa/requestPersistence.ts';
+import { OptimizePanel } from './OptimizePanel.tsx';
 import { offerReschedule } from './reschedule.ts';
 import { DisplaySettings } from './DisplaySettings.tsx';
 import { StudySettingsForm } from './StudySettingsForm.tsx';
@@ -16,6 +17,7 @@ function megabytes(bytes: number | undefined): string {
 export function SettingsScreen({ session }: { session: Session }) {
   const [status, setStatus] = useState<StorageStatus>();
   const [message, setMessage] = useState<string>();
+  const [version, setVersion] = useState(0);
   const save = async (settings: StudySettings) => {
     const decks = await session.storage.decks();
     const before = new Map(decks.map((deck) => [deck.id, schedulingKey(session.settingsFor(deck.id))]));
@@ -43,12 +45,13 @@ export function SettingsScreen({ session }: { session: Session }) {
       <section aria-labelledby="study-title">
         <h2 id="study-title">Study</h2>
         <p class="muted">For every deck, unless a deck sets its own (deck menu ⋮ → Deck options).</p>
-        <StudySettingsForm initial={session.settings} onSave={save} />
+        <StudySettingsForm key={version} initial={session.settings} onSave={save} />
         {message && (
           <p class="notice" role="status">
             {message}
           </p>
         )}
+        <OptimizePanel session={session} preset={{ kind: 'global' }} onChanged={() => setVersion((current) => current + 1)} />
       </section>
       <DisplaySettings />
       <section aria-labelledby="sync-title">
