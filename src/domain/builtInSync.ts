@@ -24,7 +24,11 @@ export function planBuiltInSync(decks: BuiltInDeck[], existingDecks: Deck[], exi
   decks.forEach((deck, deckPosition) => {
     const stored = storedDecks.get(deck.id);
     const text = stored?.editedAt ? { title: stored.title, description: stored.description } : deck;
-    plan.decks.push({ ...stored, id: deck.id, title: text.title, description: text.description, position: deckPosition, origin: 'built-in' });
+    const next: Deck = { ...stored, id: deck.id, title: text.title, description: text.description, position: deckPosition, origin: 'built-in' };
+    // The mark is the shipped deck's, never the user's: it goes when a later version drops it.
+    if (deck.companion) next.companion = deck.companion;
+    else delete next.companion;
+    plan.decks.push(next);
     for (const { id, ...content } of deck.cards) {
       shipped.add(id);
       const card = byId.get(id);

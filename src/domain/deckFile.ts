@@ -21,6 +21,8 @@ export interface BuiltInDeck {
   id: string;
   title: string;
   description: string;
+  /** Set by a `companion:` header line: the deck is exam material beyond the talk, and says so. */
+  companion?: string;
   cards: BuiltInCard[];
 }
 
@@ -35,14 +37,15 @@ export class DeckFormatError extends Error {
 export const cardFieldLimit = 65_536;
 const titleLimit = 200;
 
-const headerFields = ['deck', 'title', 'description'] as const;
+const requiredHeaderFields = ['deck', 'title', 'description'] as const;
+const headerFields = [...requiredHeaderFields, 'companion'] as const;
 const cardFields = ['Q', 'A', 'C', 'source', 'exam', 'tags', 'note'] as const;
 type HeaderField = (typeof headerFields)[number];
 type CardField = (typeof cardFields)[number];
 
 /** Fields whose text may run over several lines; the others are one line each. */
 const multiLineFields: readonly string[] = ['description', 'Q', 'A', 'C', 'source', 'note'];
-const fieldLine = /^(deck|title|description|Q|A|C|source|exam|tags|note):(?:\s(.*)|)$/;
+const fieldLine = /^(deck|title|description|companion|Q|A|C|source|exam|tags|note):(?:\s(.*)|)$/;
 const idPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const fenceLine = /^\s*(```|~~~)/;
 
@@ -175,10 +178,12 @@ function readCard(block: Block<CardField>, file: string, problems: string[]): Om
 /** The deck, and for each of its cards the line where the card starts. */
 function readDeck(source: DeckSource, problems: string[]): { deck: BuiltInDeck; cardLines: number[] } {
   const { header, cards: blocks } = readBlocks(source, problems);
-  for (const name of headerFields) {
+  for (const name of requiredHeaderFields) {
     if (!fieldText(header.fields[name])) problems.push(`${source.file}:1: the deck header has no "${name}:"`);
   }
-  checkLengths(header.fields, ['title'], titleLimit, (line) => `${source.file}:${line}`, problems);
+  const { companion } = header.fields;
+  if (companion && !fieldText(companion)) problems.push(`${source.file}:${companion.line}: "companion:" has no text`);
+  checkLengths(header.fields, ['title', 'companion'], titleLimit, (line) => `${source.file}:${line}`, problems);
   const id = fieldText(header.fields.deck);
   if (id && !idPattern.test(id)) problems.push(`${source.file}:${header.fields.deck?.line}: deck id "${id}" must be lower-case letters, digits and "-"`);
   const cardLines: number[] = [];
@@ -193,6 +198,7 @@ function readDeck(source: DeckSource, problems: string[]): { deck: BuiltInDeck; 
     id,
     title: fieldText(header.fields.title),
     description: fieldText(header.fields.description),
+    ...(companion ? { companion: fieldText(companion) } : {}),
     cards: cards.map((card, position) => ({ ...card, position })),
   };
   return { deck, cardLines };

@@ -9,7 +9,7 @@ const decks = readDeckFolder(fileURLToPath(new URL('../../decks', import.meta.ur
 const phone = phoneForEachTest();
 
 describe('built-in decks in the app', () => {
-  it('lists every deck with its description, card count and due counts', async () => {
+  it('lists every deck with its description, exam companion mark, card count and due counts', async () => {
     const { page, baseUrl } = phone();
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
@@ -18,6 +18,7 @@ describe('built-in decks in the app', () => {
       links.map((link) => ({
         title: link.querySelector('.deck-title')!.textContent,
         description: link.querySelector('.deck-description')!.textContent,
+        companion: link.querySelector('.deck-companion')?.textContent ?? null,
         size: link.querySelector('.deck-size')!.textContent,
         newCount: link.querySelector('[data-count="newCards"]')!.textContent!.replace(/\s+/g, ' '),
       })),
@@ -26,10 +27,21 @@ describe('built-in decks in the app', () => {
       decks.map((deck) => ({
         title: deck.title,
         description: deck.description,
+        companion: deck.companion ?? null,
         size: `${deck.cards.length} cards`,
         newCount: `${Math.min(20, deck.cards.length)} new`,
       })),
     );
+  });
+
+  it('marks an exam companion deck on its own screen, and a talk deck not', async () => {
+    const { page, baseUrl } = phone();
+    for (const deck of [decks.find((candidate) => candidate.companion)!, decks.find((candidate) => !candidate.companion)!]) {
+      await page.goto(`${baseUrl}#/deck/${deck.id}`);
+      await page.locator('article.card').waitFor();
+      await page.getByRole('heading', { name: deck.title, exact: true }).waitFor();
+      expect(await page.locator('.deck-companion').allInnerTexts()).toEqual(deck.companion ? [deck.companion] : []);
+    }
   });
 
   it('shows a cloze with its deletion hidden, then filled in with the source, rendered as Markdown', async () => {

@@ -104,6 +104,19 @@ describe('a built-in deck update', () => {
     expect(await storage.card('user-1')).toMatchObject({ front: 'Mine', queue: Queue.New, origin: 'user' });
   });
 
+  it('marks a deck as an exam companion as the shipped version does, also after the user renamed it', async () => {
+    storage = new Storage('update-companion');
+    const at = new Date('2026-04-01T09:00:00Z');
+    const companion = [{ ...version1[0], companion: 'KCNA exam companion, not from the talk' }];
+    await storage.syncBuiltInDecks(companion, 'v1', at);
+    expect((await storage.deck('governance'))!.companion).toBe('KCNA exam companion, not from the talk');
+    await storage.renameDeck((await storage.deck('governance'))!, 'My name', 'Mine.', at);
+    await storage.syncBuiltInDecks(version2, 'v2', new Date('2026-04-02T09:00:00Z'));
+    const unmarked = (await storage.deck('governance'))!;
+    expect(unmarked.title).toBe('My name');
+    expect('companion' in unmarked).toBe(false);
+  });
+
   it('deletes a deck with its cards and history in one step, and undo restores all of it', async () => {
     storage = new Storage('delete-deck');
     const at = new Date('2026-04-01T09:00:00Z');

@@ -49,6 +49,27 @@ describe('deck files', () => {
     });
   });
 
+  it('read an exam companion mark from the header, and leave it out of a deck without one', () => {
+    const card = '\n## test-card\nQ: q\nA: a\nsource: s\nexam: CKA Storage\n';
+    const [companion, plain] = compileDecks([
+      { file: 'companion.deck', text: `${header}companion: CKA exam companion, not from the talk\n${card}` },
+      { file: 'plain.deck', text: header.replace('deck: test', 'deck: plain') + card.replace('test-card', 'plain-card') },
+    ]);
+    expect(companion.companion).toBe('CKA exam companion, not from the talk');
+    expect('companion' in plain).toBe(false);
+    expect(
+      problemsOf(
+        { file: 'empty.deck', text: `${header}companion:\n${card}` },
+        { file: 'long.deck', text: `${header.replace('deck: test', 'deck: long')}companion: ${'c'.repeat(201)}\n${card.replace('test-card', 'long-card')}` },
+        { file: 'in-card.deck', text: `${header.replace('deck: test', 'deck: in-card')}${card.replace('test-card', 'in-card')}companion: not here\n` },
+      ),
+    ).toEqual([
+      'empty.deck:4: "companion:" has no text',
+      'long.deck:4: "companion:" has 201 characters, more than the 200 allowed',
+      'in-card.deck:10: "companion:" does not belong in a card',
+    ]);
+  });
+
   it('keep multi-line Markdown and code blocks, never reading fields inside a block', () => {
     const [deck] = compileDecks([
       {

@@ -89,7 +89,7 @@ function list(value: unknown, path: string, each: (item: unknown, path: string) 
 const schedule = { due: isDate, stability: isNumber, difficulty: isNumber, scheduled_days: isNumber, learning_steps: isNumber, reps: isNumber, lapses: isNumber, state: isNumber };
 
 function checkDeck(value: unknown, path: string): void {
-  record(value, path, { id: isString, title: isString, description: isString, position: isNumber, origin: isString }, { editedAt: isDate });
+  record(value, path, { id: isString, title: isString, description: isString, position: isNumber, origin: isString }, { companion: isString, editedAt: isDate });
 }
 
 function checkCard(value: unknown, path: string): void {

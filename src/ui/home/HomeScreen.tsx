@@ -100,6 +100,7 @@ export function HomeScreen({ session }: { session: Session }) {
           <li key={deck.id}>
             <a class="deck" href={deckHref(deck.id)}>
               <span class="deck-title">{deck.title}</span>
+              {deck.companion && <span class="deck-companion">{deck.companion}</span>}
               <span class="deck-description">{deck.description}</span>
               <span class="deck-meta">
                 <QueueCounts counts={queue.counts} />

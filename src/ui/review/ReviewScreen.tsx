@@ -328,6 +328,7 @@ export function ReviewScreen({ session, deckId, domain }: { session: Session; de
           </button>
         )}
       </header>
+      {deck?.companion && <p class="deck-companion">{deck.companion}</p>}
       {message && (
         <p class={message.error ? 'error' : 'notice'} role={message.error ? 'alert' : 'status'}>
           {message.text}
