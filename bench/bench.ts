@@ -1,7 +1,7 @@
 // `npm run bench`: builds the app, a floor page and the benchmark pages, measures them in
 // Debian's Chromium and prints one table (also written to bench/results/ and the README).
 // `npm run bench -- sync` (node bench/run.mjs sync) measures sync only and replaces only its
-// part of the results.
+// part of the results; `npm run bench -- optimizer` does the same for the optimiser.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import type { FloorResult } from './pages/importFloorWorker.ts';
 import type { SeedResult } from './pages/seed.ts';
 import type { CpuTime, Measured } from './pages/syncBench.ts';
 import type { SyncTiming } from './pages/syncBenchProtocol.ts';
+import { optimizerLines, optimizerMarkers, optimizerSpeed } from './optimizerSpeed.ts';
 import { syncSpeed, type SyncRun } from './syncSpeed.ts';
 
 const startRuns = 7;
@@ -313,28 +314,41 @@ async function buildBenchPages(folder: string, pages: string[]) {
   });
 }
 
-/** `npm run bench -- sync`: the sync section alone, put in place of its part of the results. */
-async function syncOnly() {
+/** `npm run bench -- <section>`: one section alone, put in place of its part of the results. */
+async function sectionOnly(name: 'sync' | 'optimizer') {
   const work = mkdtempSync(join(tmpdir(), 'kubecards-bench-'));
-  console.log('building the sync benchmark page…');
-  await buildBenchPages(work, ['syncBench']);
-  console.log('syncing…');
-  const run = await syncSpeed(work);
+  let run: unknown;
+  let section: string;
+  let markers: { start: string; end: string };
+  if (name === 'sync') {
+    console.log('building the sync benchmark page…');
+    await buildBenchPages(work, ['syncBench']);
+    console.log('syncing…');
+    const synced = await syncSpeed(work);
+    [run, section, markers] = [synced, syncLines(synced).join('\n'), syncMarkers];
+  } else {
+    console.log('building the app…');
+    await buildApp({ outDir: work, label: 'bench' });
+    const server = await serveStatic(work);
+    console.log('optimizing…');
+    const optimized = await optimizerSpeed(server.url);
+    await server.close();
+    [run, section, markers] = [optimized, optimizerLines(optimized).join('\n'), optimizerMarkers];
+  }
   rmSync(work, { recursive: true, force: true });
-  const section = syncLines(run).join('\n');
   console.log(`\n${section}\n`);
   const results = JSON.parse(readFileSync('bench/results/latest.json', 'utf8')) as Record<string, unknown>;
-  writeFileSync('bench/results/latest.json', `${JSON.stringify({ ...results, sync: run }, null, 2)}\n`);
-  writeFileSync('bench/results/latest.md', placeSyncSection(readFileSync('bench/results/latest.md', 'utf8'), section));
+  writeFileSync('bench/results/latest.json', `${JSON.stringify({ ...results, [name]: run }, null, 2)}\n`);
+  writeFileSync('bench/results/latest.md', placeSection(readFileSync('bench/results/latest.md', 'utf8'), section, markers));
   const readme = readFileSync('README.md', 'utf8');
-  if (readme.includes(benchEnd)) writeFileSync('README.md', placeSyncSection(readme, section, benchEnd));
+  if (readme.includes(benchEnd)) writeFileSync('README.md', placeSection(readme, section, markers, benchEnd));
 }
 
 const benchEnd = '\n<!-- bench:end -->';
 
-/** `text` with `section` in place of the sync section it holds, else added before `end` (or at the end). */
-function placeSyncSection(text: string, section: string, end?: string): string {
-  const marked = new RegExp(`${syncMarkers.start}[\\s\\S]*?${syncMarkers.end}`);
+/** `text` with `section` in place of the part between `markers`, else added before `end` (or at the end). */
+function placeSection(text: string, section: string, markers: { start: string; end: string }, end?: string): string {
+  const marked = new RegExp(`${markers.start}[\\s\\S]*?${markers.end}`);
   if (marked.test(text)) return text.replace(marked, () => section);
   const at = end ? text.indexOf(end) : text.trimEnd().length;
   return `${text.slice(0, at)}\n\n${section}${text.slice(at)}`;
@@ -376,6 +390,8 @@ async function main() {
   const imported = await importSpeed(appServer.url, work);
   console.log('syncing…');
   const synced = await syncSpeed(appDir);
+  console.log('optimizing…');
+  const optimized = await optimizerSpeed(appServer.url);
   await appServer.close();
   await floorServer.close();
   rmSync(work, { recursive: true, force: true });
@@ -426,6 +442,8 @@ async function main() {
     ...importLines(imported),
     '',
     ...syncLines(synced),
+    '',
+    ...optimizerLines(optimized),
   ];
   const table = lines.join('\n');
   console.log(`\n${table}\n`);
@@ -440,6 +458,7 @@ async function main() {
     bySize: bySize.map(({ size, seed, answers, heapBytes }) => ({ size, seed, answers, heapBytes })),
     import: imported,
     sync: synced,
+    optimizer: optimized,
   };
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync('bench/results/latest.md', `# Benchmark results\n\n${table}\n`);
@@ -450,5 +469,5 @@ async function main() {
 
 const section = process.argv[2];
 if (section === undefined) await main();
-else if (section === 'sync') await syncOnly();
-else throw new Error(`no bench section "${section}": run all (npm run bench) or sync only (npm run bench -- sync)`);
+else if (section === 'sync' || section === 'optimizer') await sectionOnly(section);
+else throw new Error(`no bench section "${section}": run all (npm run bench), or one of sync and optimizer (npm run bench -- sync)`);

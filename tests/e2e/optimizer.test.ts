@@ -8,35 +8,12 @@ import { contentSecurityPolicy } from '../../src/build/contentSecurityPolicy.ts'
 import { evaluateParameters } from '../../src/domain/optimizer/evaluation.ts';
 import { trainingItems } from '../../src/domain/optimizer/trainingItems.ts';
 import { studyDay } from '../../src/domain/studyDay.ts';
-import type { CardRecord, ReviewLogRow } from '../../src/domain/types.ts';
-import { generateLearnerLog } from '../support/learnerLog.ts';
+import { generateLearnerLog, seedLearnerDeck } from '../support/learnerLog.ts';
 import { serveStatic, type StaticServer } from '../support/staticServer.ts';
 import { phoneForEachTest, type PhoneOptions } from './browser.ts';
 
 const build = process.env.KUBECARDS_E2E_DIST ?? 'dist';
 const deckId = 'learner';
-
-/** Puts a deck with its cards and their review log into the app's database. */
-async function seed(page: Page, cards: CardRecord[], log: ReviewLogRow[]): Promise<void> {
-  await page.evaluate(
-    ({ cards, log, deckId }) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('kubecards');
-        open.onsuccess = () => {
-          const transaction = open.result.transaction(['cards', 'decks', 'reviewLog'], 'readwrite');
-          transaction.objectStore('decks').put({ id: deckId, title: 'Simulated learner', description: '', position: 99, origin: 'user' });
-          for (const card of cards) transaction.objectStore('cards').put(card);
-          for (const row of log) transaction.objectStore('reviewLog').put(row);
-          transaction.oncomplete = () => {
-            open.result.close();
-            resolve();
-          };
-          transaction.onerror = () => reject(transaction.error);
-        };
-      }),
-    { cards, log, deckId },
-  );
-}
 
 /** Main-thread tasks over 50 ms from now on, as the Long Tasks API reports them. */
 const watchLongTasks = (page: Page) =>
@@ -69,7 +46,7 @@ describe('Optimize', () => {
     const { page, baseUrl } = phone();
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
-    await seed(page, cards, log);
+    await seedLearnerDeck(page, cards, log, deckId);
     await page.goto(`${baseUrl}#/options/${deckId}`);
     await expect.poll(() => parametersField(page).inputValue()).toBe('');
     await watchLongTasks(page);
@@ -130,7 +107,7 @@ describe('Optimize where the browser refuses WebAssembly', () => {
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
     const { cards, log } = generateLearnerLog(1_000, new Date());
-    await seed(page, cards, log);
+    await seedLearnerDeck(page, cards, log, deckId);
     await page.goto(`${baseUrl}#/options/${deckId}`);
     await page.getByRole('button', { name: 'Optimize', exact: true }).click();
     await expect.poll(() => page.getByTestId('optimize-status').textContent(), { timeout: 60_000 }).toMatch(/^The optimiser failed: .+ The parameters are as they were\.$/);

@@ -2,6 +2,7 @@
 // parameters of its own (not FSRS's defaults), scheduled by the app's own scheduler: an
 // optimiser fitted to it should find parameters that predict it better than the defaults.
 // Deterministic for a given size and seed.
+import type { Page } from 'playwright-core';
 import { default_w, fsrs, generatorParameters, Rating, type FSRSState, type Grade } from 'ts-fsrs';
 import { applyAnswer, createScheduler } from '../../src/domain/scheduler.ts';
 import { defaultSettings, type CardRecord, type ReviewLogRow } from '../../src/domain/types.ts';
@@ -48,4 +49,26 @@ export function generateLearnerLog(reviews: number, now: Date, seed = 7, deckId 
     cards.push(card);
   }
   return { cards, log };
+}
+
+/** Puts the learner's deck, its cards and their review log into the app's database in `page`. */
+export async function seedLearnerDeck(page: Page, cards: CardRecord[], log: ReviewLogRow[], deckId: string): Promise<void> {
+  await page.evaluate(
+    ({ cards, log, deckId }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('kubecards');
+        open.onsuccess = () => {
+          const transaction = open.result.transaction(['cards', 'decks', 'reviewLog'], 'readwrite');
+          transaction.objectStore('decks').put({ id: deckId, title: 'Simulated learner', description: '', position: 99, origin: 'user' });
+          for (const card of cards) transaction.objectStore('cards').put(card);
+          for (const row of log) transaction.objectStore('reviewLog').put(row);
+          transaction.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          transaction.onerror = () => reject(transaction.error);
+        };
+      }),
+    { cards, log, deckId },
+  );
 }
