@@ -2,12 +2,11 @@
 // simulated learner's history is put into a fresh profile's database, Optimize is tapped in
 // the deck's options, and the time to the result is taken; the same training items go
 // through @open-spaced-repetition/binding (native, in this Node process).
-import { computeParameters, FSRSBindingItem, FSRSBindingReview } from '@open-spaced-repetition/binding';
 import { evaluateParameters, type ModelEvaluation } from '../src/domain/optimizer/evaluation.ts';
 import { trainingItems } from '../src/domain/optimizer/trainingItems.ts';
 import { studyDay } from '../src/domain/studyDay.ts';
 import { launchWithFreshProfile } from '../tests/support/chromium.ts';
-import { generateLearnerLog, seedLearnerDeck } from '../tests/support/learnerLog.ts';
+import { fitNatively, generateLearnerLog, seedLearnerDeck } from '../tests/support/learnerLog.ts';
 
 export interface OptimizerRun {
   reviews: number;
@@ -28,12 +27,7 @@ export async function optimizerSpeed(appUrl: string, sizes = [10_000, 100_000]):
   for (const reviews of sizes) {
     const { cards, log } = generateLearnerLog(reviews, new Date());
     const { items } = trainingItems(log, (at) => studyDay(at, 4).number);
-    const nativeStarted = performance.now();
-    const native = await computeParameters(
-      items.map((item) => new FSRSBindingItem(item.map((review) => new FSRSBindingReview(review.rating, review.deltaT)))),
-      { enableShortTerm: true },
-    );
-    const nativeMs = performance.now() - nativeStarted;
+    const { parameters: native, ms: nativeMs } = await fitNatively(items);
 
     const browser = await launchWithFreshProfile();
     const page = browser.context.pages()[0];

@@ -1,14 +1,13 @@
 // Optimize in the real app: FSRS parameters fitted in the optimiser worker (fsrs-browser's
 // WebAssembly, under the CSP sent as a header on every response, as deploy/ does) to a
 // generated history of 10,000 reviews, compared with the native fsrs-rs on the same history.
-import { computeParameters, FSRSBindingItem, FSRSBindingReview } from '@open-spaced-repetition/binding';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../../src/build/contentSecurityPolicy.ts';
 import { evaluateParameters } from '../../src/domain/optimizer/evaluation.ts';
 import { trainingItems } from '../../src/domain/optimizer/trainingItems.ts';
 import { studyDay } from '../../src/domain/studyDay.ts';
-import { generateLearnerLog, seedLearnerDeck } from '../support/learnerLog.ts';
+import { fitNatively, generateLearnerLog, seedLearnerDeck } from '../support/learnerLog.ts';
 import { serveStatic, type StaticServer } from '../support/staticServer.ts';
 import { phoneForEachTest, type PhoneOptions } from './browser.ts';
 
@@ -67,12 +66,7 @@ describe('Optimize', () => {
 
     // The same history through native fsrs-rs, in Node.
     const { items } = trainingItems(log, (at) => studyDay(at, 4).number);
-    const nativeStarted = performance.now();
-    const native = await computeParameters(
-      items.map((item) => new FSRSBindingItem(item.map((review) => new FSRSBindingReview(review.rating, review.deltaT)))),
-      { enableShortTerm: true },
-    );
-    const nativeMs = performance.now() - nativeStarted;
+    const { parameters: native, ms: nativeMs } = await fitNatively(items);
     const [defaults, inBrowser, inNode] = [undefined, fitted, native].map((parameters) => evaluateParameters(parameters, items)!);
     console.log(
       `optimizer, ${log.length} reviews (${items.length} items): browser ${(browserMs / 1000).toFixed(1)} s from the tap, native ${(nativeMs / 1000).toFixed(2)} s; ` +

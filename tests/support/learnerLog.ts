@@ -2,8 +2,10 @@
 // parameters of its own (not FSRS's defaults), scheduled by the app's own scheduler: an
 // optimiser fitted to it should find parameters that predict it better than the defaults.
 // Deterministic for a given size and seed.
+import { computeParameters, FSRSBindingItem, FSRSBindingReview } from '@open-spaced-repetition/binding';
 import type { Page } from 'playwright-core';
 import { default_w, fsrs, generatorParameters, Rating, type FSRSState, type Grade } from 'ts-fsrs';
+import type { FsrsItem } from '../../src/domain/optimizer/trainingItems.ts';
 import { applyAnswer, createScheduler } from '../../src/domain/scheduler.ts';
 import { defaultSettings, type CardRecord, type ReviewLogRow } from '../../src/domain/types.ts';
 import { makeCard } from './cards.ts';
@@ -71,4 +73,14 @@ export async function seedLearnerDeck(page: Page, cards: CardRecord[], log: Revi
       }),
     { cards, log, deckId },
   );
+}
+
+/** Parameters native fsrs-rs (@open-spaced-repetition/binding) fits to `items`, in this process, and how long it took. */
+export async function fitNatively(items: FsrsItem[]): Promise<{ parameters: number[]; ms: number }> {
+  const started = performance.now();
+  const parameters = await computeParameters(
+    items.map((item) => new FSRSBindingItem(item.map((review) => new FSRSBindingReview(review.rating, review.deltaT)))),
+    { enableShortTerm: true },
+  );
+  return { parameters, ms: performance.now() - started };
 }
