@@ -82,7 +82,10 @@ export function OptimizePanel({ session, preset, onChanged }: { session: Session
     if (outcome.type === 'too-few') {
       return setRun({
         state: 'message',
-        text: `Only ${outcome.reviews} reviews could be used (${outcome.items} on a later day than the one before): too few to fit anything, so the parameters stay as they are. Optimize again after a few weeks of study.`,
+        text:
+          outcome.reviews === 0
+            ? 'No reviews to fit yet: the parameters stay as they are. Optimize after a few weeks of study.'
+            : `Only ${outcome.reviews} reviews could be used (${outcome.items} on a later day than the one before): too few to fit anything, so the parameters stay as they are. Optimize again after a few weeks of study.`,
       });
     }
     const { result } = outcome;
