@@ -30,7 +30,7 @@ export function isExamDomain(text: string): text is ExamDomain {
   return (allExamDomains as readonly string[]).includes(text);
 }
 
-/** The exam the user prepares for: which, on what day (YYYY-MM-DD, local) and the predicted recall aimed at. */
+/** The exam the user prepares for: which, on what day (YYYY-MM-DD, local; '' while none is set) and the predicted recall aimed at. */
 export interface ExamGoal {
   exam: Exam;
   date: string;
