@@ -6,7 +6,7 @@ import { evaluateParameters, type ModelEvaluation } from '../src/domain/optimize
 import { trainingItems } from '../src/domain/optimizer/trainingItems.ts';
 import { studyDay } from '../src/domain/studyDay.ts';
 import { launchWithFreshProfile } from '../tests/support/chromium.ts';
-import { fitNatively, generateLearnerLog, seedLearnerDeck } from '../tests/support/learnerLog.ts';
+import { fitNatively, generateLearnerLog, learnerLogEnd, seedLearnerDeck } from '../tests/support/learnerLog.ts';
 
 export interface OptimizerRun {
   reviews: number;
@@ -25,7 +25,7 @@ const deckId = 'learner';
 export async function optimizerSpeed(appUrl: string, sizes = [10_000, 100_000]): Promise<OptimizerRun[]> {
   const runs: OptimizerRun[] = [];
   for (const reviews of sizes) {
-    const { cards, log } = generateLearnerLog(reviews, new Date());
+    const { cards, log } = generateLearnerLog(reviews, learnerLogEnd);
     const { items } = trainingItems(log, (at) => studyDay(at, 4).number);
     const { parameters: native, ms: nativeMs } = await fitNatively(items);
 

@@ -7,7 +7,7 @@ import { contentSecurityPolicy } from '../../src/build/contentSecurityPolicy.ts'
 import { evaluateParameters } from '../../src/domain/optimizer/evaluation.ts';
 import { trainingItems } from '../../src/domain/optimizer/trainingItems.ts';
 import { studyDay } from '../../src/domain/studyDay.ts';
-import { fitNatively, generateLearnerLog, seedLearnerDeck } from '../support/learnerLog.ts';
+import { fitNatively, generateLearnerLog, learnerLogEnd, seedLearnerDeck } from '../support/learnerLog.ts';
 import { serveStatic, type StaticServer } from '../support/staticServer.ts';
 import { phoneForEachTest, type PhoneOptions } from './browser.ts';
 
@@ -38,8 +38,7 @@ function servedWith(policy: string): () => ReturnType<ReturnType<typeof phoneFor
 
 describe('Optimize', () => {
   const phone = servedWith(contentSecurityPolicy);
-  const now = new Date();
-  const { cards, log } = generateLearnerLog(10_000, now);
+  const { cards, log } = generateLearnerLog(10_000, learnerLogEnd);
 
   it('fits parameters in the worker that predict the reviews as well as native fsrs-rs, applies them with undo, and never blocks the page', async () => {
     const { page, baseUrl } = phone();
@@ -100,7 +99,7 @@ describe('Optimize where the browser refuses WebAssembly', () => {
     const { page, baseUrl } = browser;
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
-    const { cards, log } = generateLearnerLog(1_000, new Date());
+    const { cards, log } = generateLearnerLog(1_000, learnerLogEnd);
     await seedLearnerDeck(page, cards, log, deckId);
     await page.goto(`${baseUrl}#/options/${deckId}`);
     await page.getByRole('button', { name: 'Optimize', exact: true }).click();

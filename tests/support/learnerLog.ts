@@ -21,6 +21,9 @@ export const learnerParameters: readonly number[] = default_w.map((w, index) => 
   return w;
 });
 
+/** The fixed day the generated histories end on: the same log on every run and machine (the time zone aside). */
+export const learnerLogEnd = new Date('2026-11-30T12:00:00Z');
+
 export function generateLearnerLog(reviews: number, now: Date, seed = 7, deckId = 'learner'): { cards: CardRecord[]; log: ReviewLogRow[] } {
   const random = seededRandom(seed);
   const memory = fsrs(generatorParameters({ w: [...learnerParameters], enable_short_term: true }));

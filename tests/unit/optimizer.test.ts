@@ -9,7 +9,7 @@ import { trainingItems, type FsrsItem } from '../../src/domain/optimizer/trainin
 import { newSchedule } from '../../src/domain/schedule.ts';
 import { studyDay } from '../../src/domain/studyDay.ts';
 import type { AnswerLogRow, ManualLogRow, ReviewLogRow } from '../../src/domain/types.ts';
-import { generateLearnerLog } from '../support/learnerLog.ts';
+import { generateLearnerLog, learnerLogEnd } from '../support/learnerLog.ts';
 
 const dayNumber = (at: Date) => studyDay(at, 4).number;
 /** Local time on day `day` of December 2026, at `hour`. */
@@ -109,8 +109,7 @@ describe('training items from the review log (Anki: fsrs_items_for_training)', (
 });
 
 describe('log loss and RMSE(bins)', () => {
-  const now = new Date('2026-11-30T12:00:00Z');
-  const { items } = trainingItems(generateLearnerLog(10_000, now).log, dayNumber);
+  const { items } = trainingItems(generateLearnerLog(10_000, learnerLogEnd).log, dayNumber);
 
   it('equal fsrs-rs on the same items, for the default and for other parameters', () => {
     // The binding's evaluate first drops outliers among items with one interday review (fsrs-rs
