@@ -91,6 +91,46 @@ describe('Optimize', () => {
   }, 240_000);
 });
 
+describe('Optimize, global settings and Cancel', () => {
+  const phone = servedWith(contentSecurityPolicy);
+
+  it('fits the global preset from Settings, and with under 400 reviews says the defaults are likely better', async () => {
+    const { page, baseUrl } = phone();
+    await page.goto(baseUrl);
+    await page.locator('a.deck').first().waitFor();
+    const { cards, log } = generateLearnerLog(300, learnerLogEnd);
+    await seedLearnerDeck(page, cards, log, deckId);
+    await page.goto(`${baseUrl}#/settings`);
+    await page.getByRole('button', { name: 'Optimize', exact: true }).click();
+    const result = page.getByTestId('optimize-result');
+    await result.waitFor({ timeout: 60_000 });
+    // Only the learner deck has reviews: the built-in decks use the global settings too, with none.
+    expect(await result.textContent()).toMatch(/On your \d+ reviews/);
+    expect(await result.textContent()).toContain("FSRS's defaults are likely better than any fit");
+    // On this history the fit is no better than the defaults (the same figures): nothing changes.
+    expect(await result.textContent()).toContain('Your current parameters predict your reviews at least as well: they stay.');
+    expect(await parametersField(page).inputValue()).toBe('');
+  }, 120_000);
+
+  it('Cancel stops the fit and leaves the parameters as they were', async () => {
+    const { page, baseUrl } = phone();
+    await page.goto(baseUrl);
+    await page.locator('a.deck').first().waitFor();
+    const { cards, log } = generateLearnerLog(10_000, learnerLogEnd);
+    await seedLearnerDeck(page, cards, log, deckId);
+    await page.goto(`${baseUrl}#/options/${deckId}`);
+    await page.getByRole('button', { name: 'Optimize', exact: true }).click();
+    await page.getByRole('progressbar', { name: 'Fitting the parameters' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByTestId('optimize-status').textContent()).toBe('Cancelled. The parameters are as they were.');
+    expect(await parametersField(page).inputValue()).toBe('');
+    // Nothing comes later from the ended worker.
+    await page.waitForTimeout(5000);
+    expect(await parametersField(page).inputValue()).toBe('');
+    expect(await page.getByTestId('optimize-result').count()).toBe(0);
+  }, 120_000);
+});
+
 describe('Optimize where the browser refuses WebAssembly', () => {
   const phone = servedWith(contentSecurityPolicy.replace(" 'wasm-unsafe-eval'", ''));
 
