@@ -219,15 +219,17 @@ describe('sync between two devices', () => {
     const [added] = cardsForNewNote({ kind: 'basic', front: 'What does CNI stand for?', back: 'Container Network Interface', tags: ['net'], note: '' }, 'mine', 'note-1', 0, start);
     await phone.storage.addCards([added]);
     await phone.storage.suspend((await phone.storage.card('sigs-2'))!);
-    await phone.storage.saveSettings({ ...defaultSettings, newCardsPerDay: 7 });
-    await phone.storage.saveDeckSettings('sigs', { desiredRetention: 0.85 });
+    const fitted = [0.3, 1.1, 2.2, 7.9, 6.4, 0.8, 3, 0.01, 1.9, 0.17, 0.8, 1.5, 0.06, 0.26, 1.6, 0.6, 1.9, 0.54, 0.09, 0.07, 0.12];
+    await phone.storage.saveSettings({ ...defaultSettings, newCardsPerDay: 7, fsrsParameters: fitted });
+    await phone.storage.saveDeckSettings('sigs', { desiredRetention: 0.85, fsrsParameters: fitted.map((w) => w * 1.01) });
     await phone.syncNow();
     await laptop.syncNow();
     expect((await laptop.storage.deck('mine'))?.title).toBe('My deck');
     expect((await laptop.storage.card(added.id))?.front).toBe('What does CNI stand for?');
     expect((await laptop.storage.card('sigs-2'))?.queue).toBe(Queue.Suspended);
     expect((await laptop.storage.settings()).newCardsPerDay).toBe(7);
-    expect((await laptop.storage.deckSettings()).get('sigs')).toEqual({ desiredRetention: 0.85 });
+    expect((await laptop.storage.settings()).fsrsParameters).toEqual(fitted);
+    expect((await laptop.storage.deckSettings()).get('sigs')).toEqual({ desiredRetention: 0.85, fsrsParameters: fitted.map((w) => w * 1.01) });
 
     await laptop.storage.deleteDeck('mine');
     await laptop.storage.unsuspend((await laptop.storage.card('sigs-2'))!);

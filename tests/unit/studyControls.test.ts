@@ -1,8 +1,9 @@
-import { fsrs, generatorParameters, Rating, State } from 'ts-fsrs';
+import { default_w, fsrs, generatorParameters, Rating, State } from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
 import { applyAnswer, createScheduler, isNewLeech, rescheduleFromHistory } from '../../src/domain/scheduler.ts';
 import { scheduleOf } from '../../src/domain/schedule.ts';
-import { formToSettings, settingsToForm } from '../../src/domain/settings.ts';
+import { effectiveSettings, schedulingKey } from '../../src/domain/deckSettings.ts';
+import { formToSettings, parseParameters, settingsToForm } from '../../src/domain/settings.ts';
 import { formatSteps, parseSteps } from '../../src/domain/steps.ts';
 import { defaultSettings, isAnswer, Queue, type ReviewLogRow } from '../../src/domain/types.ts';
 import { makeCard } from '../support/cards.ts';
@@ -39,6 +40,45 @@ describe('settings form', () => {
       },
     });
     expect(formToSettings({ ...settingsToForm(defaultSettings), desiredRetention: '0.99' })).toMatchObject({ settings: { desiredRetention: 0.99 } });
+  });
+
+  it('takes FSRS parameters as Anki shows them, 17, 19 or 21 numbers, and names what is wrong', () => {
+    const fitted = { ...defaultSettings, fsrsParameters: [...default_w] };
+    expect(formToSettings(settingsToForm(fitted))).toEqual({ settings: fitted });
+    expect(settingsToForm(fitted).fsrsParameters).toBe(default_w.join(', '));
+    expect(formToSettings({ ...settingsToForm(defaultSettings), fsrsParameters: default_w.slice(0, 19).join(',') })).toMatchObject({ settings: { fsrsParameters: default_w.slice(0, 19) } });
+    expect(parseParameters('')).toEqual({});
+    expect(parseParameters('0.2, 1.3, x')).toEqual({ error: 'FSRS parameter 3 ("x") is not a number' });
+    expect(parseParameters('0.2, 1.3,, 8')).toEqual({ error: 'FSRS parameter 3 ("") is not a number' });
+    expect(parseParameters('0.2, 1.3')).toEqual({ error: 'FSRS parameters must be 17, 19 or 21 numbers separated by commas, not 2' });
+  });
+});
+
+describe('options presets', () => {
+  const global = { ...defaultSettings, fsrsParameters: [...default_w] };
+
+  it('give a deck without options of its own the global parameters, and a deck with them its own or the defaults', () => {
+    expect(effectiveSettings(global, undefined).fsrsParameters).toEqual(default_w);
+    expect(effectiveSettings(global, { desiredRetention: 0.85 }).fsrsParameters).toBeUndefined();
+    expect(effectiveSettings(global, { desiredRetention: 0.85, fsrsParameters: [1, 2, 3] }).fsrsParameters).toEqual([1, 2, 3]);
+    expect(effectiveSettings(global, { desiredRetention: 0.85 }).desiredRetention).toBe(0.85);
+  });
+
+  it('offer rescheduling when retention or parameters change, and only then', () => {
+    expect(schedulingKey(global)).not.toBe(schedulingKey(defaultSettings));
+    expect(schedulingKey({ ...defaultSettings, desiredRetention: 0.8 })).not.toBe(schedulingKey(defaultSettings));
+    expect(schedulingKey({ ...defaultSettings, newCardsPerDay: 3 })).toBe(schedulingKey(defaultSettings));
+  });
+
+  it('schedule with the parameters they hold', () => {
+    const card = makeCard('c');
+    const withDefaults = applyAnswer(createScheduler(defaultSettings), card, Rating.Good, new Date('2026-03-01T10:00:00Z'), 1000).card;
+    const slow = createScheduler({ ...defaultSettings, learningSteps: [], fsrsParameters: default_w.map((w, index) => (index === 2 ? w * 4 : w)) });
+    const fast = createScheduler({ ...defaultSettings, learningSteps: [] });
+    const at = new Date('2026-03-01T10:00:00Z');
+    expect(applyAnswer(slow, card, Rating.Good, at, 1000).card.stability).toBeCloseTo(default_w[2] * 4, 6);
+    expect(applyAnswer(fast, card, Rating.Good, at, 1000).card.stability).toBeCloseTo(default_w[2], 6);
+    expect(withDefaults.stability).toBeCloseTo(default_w[2], 6);
   });
 });
 
