@@ -286,12 +286,14 @@ describe('imported HTML cards', () => {
     await page.reload();
     await openDeck(page, deck.title);
     await page.getByRole('button', { name: 'Show answer' }).tap();
-    await page.waitForFunction(() => performance.getEntriesByName('card-html-sanitise', 'measure').length === 2);
+    // At least two: a re-render of the question (the background start-up comes 3 s after load) sanitises it again.
+    await page.waitForFunction(() => performance.getEntriesByName('card-html-sanitise', 'measure').length >= 2, undefined, { timeout: 60_000 });
     await page.waitForFunction(
       (count) => document.querySelector('.card-html')!.shadowRoot!.querySelectorAll('img[src^="blob:"]').length === count,
       paragraphs(64 * 1024),
     );
-    const [front, back] = await page.evaluate(() => performance.getEntriesByName('card-html-sanitise', 'measure').map((entry) => entry.duration));
+    const sanitised = await page.evaluate(() => performance.getEntriesByName('card-html-sanitise', 'measure').map((entry) => entry.duration));
+    const [front, back] = [sanitised[0], sanitised[sanitised.length - 1]];
     console.log(`sanitised 16 KB in ${front.toFixed(1)} ms, 64 KB in ${back.toFixed(1)} ms`);
     // Four times the markup, at most six times the time (the front's also warms the sanitiser up).
     // A ratio, not a time: on a 2-core machine under load the 64 KB side took 159 ms, three
