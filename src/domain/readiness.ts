@@ -25,8 +25,11 @@ export interface Readiness {
   suggested?: string;
 }
 
+/** What readiness reads of a card, besides what `recall` reads. */
+export type ReadinessCard = Pick<CardRecord, 'queue' | 'state' | 'exam'>;
+
 /** `recall(card, at)`: probability of recalling a studied card at `at` (FSRS retrievability). */
-export function examReadiness(exam: Exam, cards: CardRecord[], now: Date, examDate: Date, recall: (card: CardRecord, at: Date) => number): Readiness {
+export function examReadiness<C extends ReadinessCard>(exam: Exam, cards: C[], now: Date, examDate: Date, recall: (card: C, at: Date) => number): Readiness {
   const live = cards.filter((card) => card.queue !== Queue.Retired);
   const domains = Object.entries(examDomains[exam]).map(([domain, weight]): DomainReadiness => {
     const mine = live.filter((card) => card.exam.includes(`${exam} ${domain}` as ExamDomain));

@@ -73,7 +73,8 @@ describe('statistics and exam readiness', () => {
     await page.locator('table.readiness tbody tr[data-domain="Troubleshooting"]').waitFor();
     expect(await page.locator('table.readiness tbody tr').count()).toBe(5);
 
-    // Every chart says what it shows in text.
+    // Every chart says what it shows in text (once the worker has given them all, and the heatmap its table).
+    await page.locator('main.stats[aria-busy="false"] figure.heatmap table').waitFor({ state: 'attached' });
     const charts = await page.locator('figure.chart').evaluateAll((figures) =>
       figures.map((figure) => ({
         label: figure.querySelector('svg')?.getAttribute('aria-label') ?? '',

@@ -1,11 +1,27 @@
 import { Rating, State, type Grade } from 'ts-fsrs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { examReadiness } from '../../src/domain/readiness.ts';
-import { answerButtons, cardStateCounts, futureDue, histogram, rate, reviewsPerDay, trueRetention } from '../../src/domain/stats.ts';
+import {
+  addCardCharts,
+  addDayCounts,
+  addNamedCounts,
+  answerButtons,
+  cardCharts,
+  cardStateCounts,
+  futureDue,
+  futureDueEnds,
+  histogram,
+  rate,
+  RetentionHistory,
+  reviewsPerDay,
+  trueRetention,
+  trueRetentions,
+} from '../../src/domain/stats.ts';
 import { streak } from '../../src/domain/today.ts';
 import { studyDay } from '../../src/domain/studyDay.ts';
-import { Queue, type AnswerLogRow } from '../../src/domain/types.ts';
+import { isAnswer, Queue, type AnswerLogRow } from '../../src/domain/types.ts';
 import { makeCard } from '../support/cards.ts';
+import { generateCollection, seededRandom } from '../support/collection.ts';
 
 const originalZone = process.env.TZ;
 afterAll(() => {
@@ -69,6 +85,109 @@ describe('true retention', () => {
     const week = trueRetention(log, at(14, 12), 4, 7);
     expect(week).toEqual({ young: { passed: 1, failed: 0 }, mature: { passed: 1, failed: 1 } });
     expect(rate({ passed: 0, failed: 0 })).toBeUndefined();
+  });
+});
+
+// The statistics worker reads the cards and the log a part at a time, the log in id order,
+// and must come to the very figures the whole collection gives at once.
+describe('statistics from parts of the collection', () => {
+  const now = new Date(Date.UTC(2026, 3, 14, 12));
+
+  it('gives true retention over several periods in one pass, as over each period alone', () => {
+    process.env.TZ = 'UTC';
+    const { log } = generateCollection(300, now);
+    const answers = log.filter(isAnswer);
+    const periods = [1, 7, 30, 365];
+    const ordered = [...answers].sort((a, b) => a.reviewedAt.getTime() - b.reviewedAt.getTime());
+    const expected = periods.map((days) => trueRetention(answers, now, 4, days));
+    expect(trueRetentions(ordered, now, 4, periods)).toEqual(expected);
+    expect(expected[3].mature.passed + expected[3].young.passed).toBeGreaterThan(100);
+    // Only each card's own order counts: the cards one after another give the same.
+    const byCard = [...ordered].sort((a, b) => a.cardId.localeCompare(b.cardId));
+    expect(trueRetentions(byCard, now, 4, periods)).toEqual(expected);
+  });
+
+  it('keeps answers in any order and gives them back in log order, older ones only as far as they count', () => {
+    process.env.TZ = 'America/Los_Angeles';
+    // `now` is 05:00 on 14 April in Los Angeles.
+    const at = (daysAgo: number, hour = 10) => new Date(2026, 3, 14 - daysAgo, hour);
+    // Read in id order, which is not time order: cards interleaved, years of history, and two
+    // answers of one card at the same millisecond (the later-written one is the later).
+    const log = [
+      row('a', at(3), Rating.Good, State.Review, 40),
+      row('b', at(900), Rating.Good, State.Learning, 3),
+      row('a', at(700), Rating.Good, State.Review, 30),
+      row('a', at(400), Rating.Again, State.Review, 2),
+      row('b', at(500), Rating.Good, State.Review, 25),
+      row('b', at(20), Rating.Again, State.Review, 1),
+      row('c', at(2), Rating.Good, State.Review, 10),
+      row('c', at(380), Rating.Good, State.Review, 5),
+      row('c', at(380), Rating.Good, State.Review, 30),
+      row('d', at(364, 5), Rating.Hard, State.Review, 9),
+      row('d', at(366), Rating.Good, State.Review, 22),
+      row('e', at(1, 11), Rating.Good, State.Review, 3),
+      row('e', at(1, 11), Rating.Again, State.Review, 1),
+    ];
+    const history = new RetentionHistory(now, 4, 365);
+    for (const answer of log) history.add(answer);
+    const kept = [...history.inLogOrder()];
+    // Of the answers before the year, each card's last only.
+    expect(kept.filter((answer) => answer.reviewedAt < at(364, 4)).map((answer) => [answer.cardId, answer.scheduledDays])).toEqual([
+      ['b', 25],
+      ['a', 2],
+      ['c', 30],
+      ['d', 22],
+    ]);
+    expect(kept.filter((answer) => answer.cardId === 'e').map((answer) => answer.rating)).toEqual([Rating.Good, Rating.Again]);
+    const periods = [1, 7, 30, 365];
+    const expected = periods.map((days) => trueRetention(log, now, 4, days));
+    expect(trueRetentions(kept, now, 4, periods)).toEqual(expected);
+    // Young: a (interval 2 before its answer 3 days ago), e (the first of its two that day).
+    // Mature: b failed (25 before), c passed (30, the later of two), d passed with Hard (22).
+    expect(expected[3]).toEqual({ young: { passed: 2, failed: 0 }, mature: { passed: 2, failed: 1 } });
+  });
+
+  it('gives the same from many answers added in a shuffled id order', () => {
+    process.env.TZ = 'Europe/Berlin';
+    const answers = generateCollection(400, now).log.filter(isAnswer);
+    const random = seededRandom(7);
+    const shuffled = answers.map((answer) => ({ answer, key: random() })).sort((a, b) => a.key - b.key).map(({ answer }) => answer);
+    const history = new RetentionHistory(now, 4, 30);
+    for (const answer of shuffled) history.add(answer);
+    expect(trueRetentions(history.inLogOrder(), now, 4, [7, 30])).toEqual([trueRetention(shuffled, now, 4, 7), trueRetention(shuffled, now, 4, 30)]);
+  });
+
+  it('adds up the charts of parts of the cards and the log to those of the whole', () => {
+    process.env.TZ = 'UTC';
+    const { cards, log } = generateCollection(500, now);
+    cards[1] = { ...cards[1], queue: Queue.Retired };
+    cards[2] = { ...cards[2], queue: Queue.Suspended };
+    const answers = log.filter(isAnswer);
+    const parts = <T>(items: T[]) => [items.slice(0, 123), items.slice(123, 400), items.slice(400)];
+    const live = cards.filter((card) => card.queue !== Queue.Retired);
+    const whole = cardCharts(cards);
+    expect(parts(cards).map(cardCharts).reduce(addCardCharts)).toEqual(whole);
+    expect(whole.counts).toEqual(cardStateCounts(live));
+    expect(whole.studied).toBe(live.filter((card) => card.state !== State.New).length);
+    expect(whole.intervals.reduce((a, b) => a + b)).toBe(whole.studied);
+    expect(Object.keys(whole.counts)).toEqual(['new', 'learning', 'review', 'relearning', 'suspended', 'buried']);
+    expect(parts(answers).map((part) => reviewsPerDay(part, now, 4, 365)).reduce(addDayCounts)).toEqual(reviewsPerDay(answers, now, 4, 365));
+    expect(parts(answers).map(answerButtons).reduce(addNamedCounts)).toEqual(answerButtons(answers));
+  });
+
+  it('finds where the days of the forecast end, so that an index counts what futureDue counts', () => {
+    process.env.TZ = 'America/Los_Angeles';
+    // 8 March 2026: clocks go forward at 02:00, inside the 30 days.
+    const before = new Date(2026, 1, 20, 2, 30);
+    const ends = futureDueEnds(before, 4, 30);
+    expect(ends[0]).toEqual(new Date(2026, 1, 20, 4));
+    expect(ends[29]).toEqual(new Date(2026, 2, 21, 4));
+    const random = seededRandom(3);
+    const cards = Array.from({ length: 2000 }, (_, index) =>
+      makeCard(`c${index}`, { state: State.Review, queue: Queue.Review, due: new Date(before.getTime() + (random() * 34 - 3) * 86_400_000) }),
+    );
+    const byEnds = ends.map((end, index) => cards.filter((card) => card.due < end && (index === 0 || card.due >= ends[index - 1])).length);
+    expect(byEnds).toEqual(futureDue(cards, before, 4, 30));
   });
 });
 

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 // Light SVG charts; each carries its numbers as a table for screen readers.
 
 export interface Bar {
@@ -83,6 +83,12 @@ export function BarChart({ title, bars, summary }: { title: string; bars: Bar[];
 /** A year of study days as a calendar of squares, a column per week. */
 export function Heatmap({ days, labelOf }: { days: { day: number; count: number }[]; labelOf(day: number): string }) {
   const [picked, setPicked] = useState<{ day: number; count: number }>();
+  // The squares first, their table (a row a day studied) a task later: each render stays short on a slow phone.
+  const [tabled, setTabled] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setTabled(true));
+    return () => clearTimeout(timer);
+  }, []);
   const max = Math.max(1, ...days.map((day) => day.count));
   const size = 6;
   const active = days.filter((day) => day.count > 0);
@@ -114,7 +120,7 @@ export function Heatmap({ days, labelOf }: { days: { day: number; count: number 
       <p class="chart-readout muted" aria-live="polite">
         {picked ? `${labelOf(picked.day)}: ${picked.count} ${picked.count === 1 ? 'answer' : 'answers'}` : 'Tap a day for its answers.'}
       </p>
-      <DataTable caption="Reviews per day (days with answers)" rows={active.map((day) => ({ label: labelOf(day.day), value: day.count }))} />
+      {tabled && <DataTable caption="Reviews per day (days with answers)" rows={active.map((day) => ({ label: labelOf(day.day), value: day.count }))} />}
     </figure>
   );
 }
