@@ -2,8 +2,21 @@
 // `deck:security tag:rbac is:due -is:suspended prop:ivl>10 "network policy"`.
 // Terms are ANDed; a leading "-" negates one. A term of Anki's that is not supported is an
 // error naming it, never a silent search that finds nothing.
-import { State } from 'ts-fsrs';
-import { isAnswer, Queue, type CardRecord, type NoteRecord, type NoteTypeRecord, type ReviewLogRow } from './types.ts';
+import { CardState, isAnswer, Queue, type CardRecord, type NoteRecord, type NoteTypeRecord, type ReviewLogRow } from './types.ts';
+
+/** What a search reads of a card: a CardRecord has all of it; Browse's index keeps only this. */
+export type SearchableCard = Pick<
+  CardRecord,
+  'id' | 'kind' | 'front' | 'back' | 'note' | 'tags' | 'deckId' | 'flag' | 'state' | 'queue' | 'due' | 'scheduled_days' | 'reps' | 'lapses' | 'cloze' | 'importedNote'
+> & {
+  /** cardSearchText(card), if made once beforehand: then not made again for every search. */
+  searchText?: string;
+};
+
+/** The text a plain-text term is looked for in: the card's sides and note, lower-cased. */
+export function cardSearchText(card: Pick<CardRecord, 'front' | 'back' | 'note'>): string {
+  return `${card.front}\n${card.back}\n${card.note}`.toLowerCase();
+}
 
 export type SearchTerm =
   | { kind: 'text'; text: string }
@@ -141,8 +154,8 @@ export interface SearchContext {
   currentDeckId?: string;
   /** Imported note types' names by id, for note: terms. */
   noteTypeNames?: ReadonlyMap<string, string>;
-  /** Each card's log rows in the order written, for added: and rated: (see needsReviewLog). */
-  reviewLog?: ReadonlyMap<string, ReviewLogRow[]>;
+  /** Each card's history, for added: and rated: (see needsReviewLog and logByCard). */
+  reviewLog?: ReadonlyMap<string, CardHistory>;
   /** Imported notes' fields by note id, each by its lower-cased name (see importedNoteFields). */
   importedFields?: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
@@ -168,20 +181,62 @@ export function needsReviewLog(search: Search): boolean {
   return search.terms.some(({ term }) => term.kind === 'added' || term.kind === 'rated');
 }
 
+/**
+ * The earliest answer time the search's log terms look at: added: needs each card's whole
+ * log (its first row), rated:N only the answers of the last N study days. Undefined: no log.
+ */
+export function logNeededSince(search: Search, endOfDay: Date): number | undefined {
+  let since: number | undefined;
+  for (const { term } of search.terms) {
+    if (term.kind === 'added') return -Infinity;
+    if (term.kind === 'rated') since = Math.min(since ?? Infinity, daysBack({ endOfDay }, term.days));
+  }
+  return since;
+}
+
 /** Whether a search asks for the deck last studied. */
 export function needsCurrentDeck(search: Search): boolean {
   return search.terms.some(({ term }) => term.kind === 'currentDeck');
 }
 
-/** Each card's log rows, grouped by card, in the order given (the order written). */
-export function logByCard(rows: ReviewLogRow[]): Map<string, ReviewLogRow[]> {
-  const byCard = new Map<string, ReviewLogRow[]>();
+/**
+ * Whether every card `next` finds is one `previous` finds too, as when typing on: the same
+ * terms, a plain-text one perhaps longer (a card with "question" has "quest"), and maybe more
+ * terms after them. Then `next` need only look at what `previous` found.
+ */
+export function narrows(previous: Search, next: Search): boolean {
+  return previous.terms.every(({ term, negated }, index) => {
+    const later = next.terms[index];
+    if (!later || later.negated !== negated) return false;
+    if (term.kind === 'text' && later.term.kind === 'text' && !negated) return later.term.text.includes(term.text);
+    return JSON.stringify(later.term) === JSON.stringify(term);
+  });
+}
+
+/**
+ * What added: and rated: need of one card's log, a few numbers where the rows are many
+ * objects: the time of the first row given (in the order written: the card's first, when its
+ * whole log is given) and each answer's time and rating.
+ */
+export interface CardHistory {
+  firstReviewedAt: number;
+  answers: { at: number; rating: number }[];
+}
+
+/** Adds log rows, given in the order written, to each card's history. */
+export function addLogRows(histories: Map<string, CardHistory>, rows: ReviewLogRow[]): void {
   for (const row of rows) {
-    const cardRows = byCard.get(row.cardId);
-    if (cardRows) cardRows.push(row);
-    else byCard.set(row.cardId, [row]);
+    let history = histories.get(row.cardId);
+    if (!history) histories.set(row.cardId, (history = { firstReviewedAt: row.reviewedAt.getTime(), answers: [] }));
+    if (isAnswer(row)) history.answers.push({ at: row.reviewedAt.getTime(), rating: row.rating });
   }
-  return byCard;
+}
+
+/** Each card's history from its log rows, given in the order written. */
+export function logByCard(rows: ReviewLogRow[]): Map<string, CardHistory> {
+  const histories = new Map<string, CardHistory>();
+  addLogRows(histories, rows);
+  return histories;
 }
 
 /**
@@ -190,22 +245,21 @@ export function logByCard(rows: ReviewLogRow[]): Map<string, ReviewLogRow[]> {
  * then (a built-in one: when its deck was installed, or the app update that brought it).
  * Once it has a log, its first row (or its due, if earlier) is the earliest time known.
  */
-export function addedAt(card: CardRecord, rows: ReviewLogRow[] | undefined): Date {
-  const first = rows?.[0];
-  return first && first.reviewedAt < card.due ? first.reviewedAt : card.due;
+export function addedAt(card: Pick<CardRecord, 'due'>, history: CardHistory | undefined): Date {
+  return history && history.firstReviewedAt < card.due.getTime() ? new Date(history.firstReviewedAt) : card.due;
 }
 
 /**
  * The text of a field of the card's note, by Anki's names: Basic's Front and Back, Cloze's
  * Text and Back Extra; an imported note's fields by its note type's names (their HTML, as Anki matches).
  */
-function fieldText(card: CardRecord, field: string, context: SearchContext): string | undefined {
+function fieldText(card: SearchableCard, field: string, context: SearchContext): string | undefined {
   if (card.kind === 'basic') return field === 'front' ? card.front : field === 'back' ? card.back : undefined;
   if (card.kind === 'cloze') return field === 'text' ? (card.cloze?.text ?? card.front) : field === 'back extra' ? card.note : undefined;
   return context.importedFields?.get(card.importedNote?.id ?? '')?.get(field);
 }
 
-function noteTypeName(card: CardRecord, context: SearchContext): string {
+function noteTypeName(card: SearchableCard, context: SearchContext): string {
   if (card.kind === 'basic') return 'Basic';
   if (card.kind === 'cloze') return 'Cloze';
   return context.noteTypeNames?.get(card.importedNote?.noteTypeId ?? '') ?? '';
@@ -221,15 +275,23 @@ function compare(actual: number, compare: string, value: number): boolean {
 
 const dayMs = 86_400_000;
 
+/** Only the property asked for is worked out: this runs once per card and keystroke. */
+function propertyValue(card: SearchableCard, property: Extract<SearchTerm, { kind: 'prop' }>['property'], context: SearchContext): number {
+  if (property === 'ivl') return card.state === CardState.New ? 0 : card.scheduled_days;
+  // In study days: 0 = due today, 1 = tomorrow, -1 = yesterday.
+  if (property === 'due') return Math.floor((card.due.getTime() - context.endOfDay.getTime()) / dayMs) + 1;
+  return property === 'reps' ? card.reps : card.lapses;
+}
+
 /** The start of the study day `days - 1` days before today: `added:1` is today, `added:2` today and yesterday. */
-function daysBack(context: SearchContext, days: number): number {
+function daysBack(context: Pick<SearchContext, 'endOfDay'>, days: number): number {
   return context.endOfDay.getTime() - days * dayMs;
 }
 
-function matchesTerm(card: CardRecord, term: Exclude<SearchTerm, { kind: 'deck' }>, context: SearchContext): boolean {
+function matchesTerm(card: SearchableCard, term: Exclude<SearchTerm, { kind: 'deck' }>, context: SearchContext): boolean {
   switch (term.kind) {
     case 'text':
-      return `${card.front}\n${card.back}\n${card.note}`.toLowerCase().includes(term.text);
+      return (card.searchText ?? cardSearchText(card)).includes(term.text);
     case 'tag':
       return card.tags.some((tag) => matchesWildcard(term.pattern, tag));
     case 'currentDeck':
@@ -244,43 +306,33 @@ function matchesTerm(card: CardRecord, term: Exclude<SearchTerm, { kind: 'deck' 
       return addedAt(card, context.reviewLog?.get(card.id)).getTime() >= daysBack(context, term.days);
     case 'rated': {
       const since = daysBack(context, term.days);
-      return (context.reviewLog?.get(card.id) ?? []).some(
-        (row) => isAnswer(row) && row.reviewedAt.getTime() >= since && (term.ease === undefined || row.rating === term.ease),
-      );
+      return (context.reviewLog?.get(card.id)?.answers ?? []).some((answer) => answer.at >= since && (term.ease === undefined || answer.rating === term.ease));
     }
     case 'flag':
       return (card.flag ?? 0) === term.flag;
     case 'is':
       switch (term.what) {
         case 'new':
-          return card.state === State.New;
+          return card.state === CardState.New;
         case 'learn':
-          return card.state === State.Learning || card.state === State.Relearning;
+          return card.state === CardState.Learning || card.state === CardState.Relearning;
         case 'review':
-          return card.state === State.Review || card.state === State.Relearning;
+          return card.state === CardState.Review || card.state === CardState.Relearning;
         case 'due':
-          return (card.queue === Queue.Learning || card.queue === Queue.Review) && card.due < context.endOfDay;
+          return (card.queue === Queue.Learning || card.queue === Queue.Review) && card.due.getTime() < context.endOfDay.getTime();
         case 'suspended':
           return card.queue === Queue.Suspended;
         case 'buried':
           return card.queue === Queue.Buried;
       }
       return false;
-    case 'prop': {
-      const values = {
-        ivl: card.state === State.New ? 0 : card.scheduled_days,
-        // In study days: 0 = due today, 1 = tomorrow, -1 = yesterday.
-        due: Math.floor((card.due.getTime() - context.endOfDay.getTime()) / dayMs) + 1,
-        reps: card.reps,
-        lapses: card.lapses,
-      };
-      return compare(values[term.property], term.compare, term.value);
-    }
+    case 'prop':
+      return compare(propertyValue(card, term.property, context), term.compare, term.value);
   }
 }
 
 /** A deck: term is matched once per deck (by id or title), not once per card: decks are few, cards many. */
-function deckTest(pattern: Wildcard, deckNames: Map<string, string>): (card: CardRecord) => boolean {
+function deckTest(pattern: Wildcard, deckNames: Map<string, string>): (card: SearchableCard) => boolean {
   const byDeck = new Map<string, boolean>();
   return ({ deckId }) => {
     let found = byDeck.get(deckId);
@@ -293,10 +345,10 @@ function deckTest(pattern: Wildcard, deckNames: Map<string, string>): (card: Car
 }
 
 /** The test a search makes of each card; make it once per search and apply it to every card. */
-export function cardMatcher(search: Search, context: SearchContext): (card: CardRecord) => boolean {
+export function cardMatcher(search: Search, context: SearchContext): (card: SearchableCard) => boolean {
   const tests = search.terms.map(({ term, negated }) => {
-    const test = term.kind === 'deck' ? deckTest(term.pattern, context.deckNames) : (card: CardRecord) => matchesTerm(card, term, context);
-    return (card: CardRecord) => test(card) !== negated;
+    const test = term.kind === 'deck' ? deckTest(term.pattern, context.deckNames) : (card: SearchableCard) => matchesTerm(card, term, context);
+    return (card: SearchableCard) => test(card) !== negated;
   });
   return (card) => tests.every((test) => test(card));
 }

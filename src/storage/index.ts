@@ -21,7 +21,6 @@ import {
   type Deck,
   type DeckSettings,
   type MediaRecord,
-  type NoteRecord,
   type NoteTypeRecord,
   type ReviewLogRow,
   type StudySettings,
@@ -67,6 +66,9 @@ export interface UndoStep {
   /** Settings the undo puts back, as they were: the global ones, and decks' own (undefined: none). */
   settings?: SettingsChange;
 }
+
+/** A card as a screen last saw it: a change applies only while it is still that revision. */
+export type CardRevision = Pick<CardRecord, 'id' | 'rev'>;
 
 /** New global settings and decks' own settings (undefined: the deck uses the global ones). */
 export interface SettingsChange {
@@ -518,7 +520,7 @@ export class Storage {
    */
   private async changeCards(
     label: string,
-    cards: CardRecord[],
+    cards: CardRevision[],
     change: (stored: CardRecord) => Partial<CardRecord>,
     refused: string,
     card?: CardRecord,
@@ -556,15 +558,15 @@ export class Storage {
 
   // --- Browse's bulk actions: each changes the selected cards as one undoable step.
 
-  suspendCards(cards: CardRecord[]): Promise<UndoStep> {
+  suspendCards(cards: CardRevision[]): Promise<UndoStep> {
     return this.changeCards('Suspend', cards, (stored) => (stored.queue === Queue.Suspended ? {} : { queue: Queue.Suspended }), 'they were not suspended');
   }
 
-  unsuspendCards(cards: CardRecord[]): Promise<UndoStep> {
+  unsuspendCards(cards: CardRevision[]): Promise<UndoStep> {
     return this.changeCards('Unsuspend', cards, (stored) => (stored.queue === Queue.Suspended ? { queue: queueForState(stored.state) } : {}), 'they were not unsuspended');
   }
 
-  flagCards(cards: CardRecord[], flag: number): Promise<UndoStep> {
+  flagCards(cards: CardRevision[], flag: number): Promise<UndoStep> {
     return this.changeCards(flag ? 'Flag' : 'Remove flag', cards, () => ({ flag }), 'the flags were not changed');
   }
 
@@ -572,18 +574,18 @@ export class Storage {
    * Adds a tag (ignoring case, as Anki's tags do). The tags are then the user's edit, as the
    * editor's are: app updates keep an edited built-in card's tags (see planBuiltInSync).
    */
-  addTag(cards: CardRecord[], tag: string, now: Date): Promise<UndoStep> {
+  addTag(cards: CardRevision[], tag: string, now: Date): Promise<UndoStep> {
     const has = (tags: string[]) => tags.some((other) => other.toLowerCase() === tag.toLowerCase());
     return this.changeCards('Add tag', cards, (stored) => (has(stored.tags) ? {} : { tags: [...stored.tags, tag], editedAt: now }), 'the tag was not added');
   }
 
-  removeTag(cards: CardRecord[], tag: string, now: Date): Promise<UndoStep> {
+  removeTag(cards: CardRevision[], tag: string, now: Date): Promise<UndoStep> {
     const other = (name: string) => name.toLowerCase() !== tag.toLowerCase();
     return this.changeCards('Remove tag', cards, (stored) => (stored.tags.every(other) ? {} : { tags: stored.tags.filter(other), editedAt: now }), 'the tag was not removed');
   }
 
   /** Moves cards to a deck (refused if it is gone); they are introduced after its own new cards, in the order given. */
-  async moveCards(cards: CardRecord[], deckId: string): Promise<UndoStep> {
+  async moveCards(cards: CardRevision[], deckId: string): Promise<UndoStep> {
     const { db } = this;
     const refused = 'they were not moved';
     const sync = await this.sync();
@@ -602,7 +604,7 @@ export class Storage {
   }
 
   /** Deletes cards with their review history, all or nothing (as deleteDeck does); undo brings both back. */
-  async deleteCards(cards: CardRecord[]): Promise<UndoStep> {
+  async deleteCards(cards: CardRevision[]): Promise<UndoStep> {
     const { db } = this;
     const ids = cards.map((card) => card.id);
     const sync = await this.sync();
@@ -859,21 +861,6 @@ export class Storage {
   /** The whole review log in the order written, for the browser's added: and rated: searches. */
   async allLogRows(): Promise<ReviewLogRow[]> {
     return this.db.reviewLog.toArray();
-  }
-
-  /** The deck of the latest answer: Anki's "current deck" for the browser's deck:current. */
-  async lastStudiedDeckId(): Promise<string | undefined> {
-    return (await this.db.reviewLog.orderBy('reviewedAt').reverse().filter(isAnswer).first())?.deckId;
-  }
-
-  /** Every note type of imported notes, for the browser's note: and field searches. */
-  async noteTypes(): Promise<NoteTypeRecord[]> {
-    return this.db.noteTypes.toArray();
-  }
-
-  /** Every imported note, for the browser's field searches (front:…) on imported cards. */
-  async notes(): Promise<NoteRecord[]> {
-    return this.db.notes.toArray();
   }
 
   /** Every card that is not retired, for the browser. */

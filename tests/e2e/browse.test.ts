@@ -99,4 +99,27 @@ describe('Browse on a phone', () => {
     const historyAfter = (await readStore<ReviewLogRow>(page, 'reviewLog')).filter((row) => answered.includes(row.cardId));
     expect(historyAfter).toEqual(historyBefore);
   });
+
+  it("follows another tab's bulk action and its undo without a reload", async () => {
+    const { context, page, baseUrl } = phone();
+    await page.goto(`${baseUrl}#/browse?q=tag:crosstab`);
+    await page.getByTestId('browse-status').filter({ hasText: /^0 of / }).waitFor();
+    const other = await context.newPage();
+    await other.goto(`${baseUrl}#/browse`);
+    const first = rowsOf(other).first();
+    await first.waitFor();
+    const id = await first.getAttribute('data-card-id');
+    await other.locator('.row-select input').first().check();
+    await other.getByText('1 card selected').waitFor();
+    await other.getByRole('button', { name: 'Actions…' }).tap();
+    await other.getByLabel('Tag to add').fill('crosstab');
+    await other.getByRole('button', { name: 'Add tag' }).tap();
+    await other.getByText('Tagged “crosstab” on 1 card.').waitFor();
+
+    // The first tab's search worker heard of the change, read that card again and searched anew.
+    await page.getByTestId('browse-status').filter({ hasText: /^1 of / }).waitFor();
+    expect(await rowsOf(page).evaluateAll((links) => links.map((link) => link.getAttribute('data-card-id')))).toEqual([id]);
+    await other.getByRole('button', { name: 'Undo add tag' }).tap();
+    await page.getByTestId('browse-status').filter({ hasText: /^0 of / }).waitFor();
+  });
 });

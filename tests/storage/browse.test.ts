@@ -3,6 +3,7 @@ import { Rating, type Grade } from 'ts-fsrs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyAnswer, createScheduler } from '../../src/domain/scheduler.ts';
 import { defaultSettings, Queue, type CardRecord } from '../../src/domain/types.ts';
+import { BrowseIndexStorage } from '../../src/storage/browseIndex.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { Storage } from '../../src/storage/index.ts';
 import { builtInDeck } from '../support/cards.ts';
@@ -140,11 +141,12 @@ describe('bulk actions for Browse', () => {
   });
 
   it('knows the deck last studied and every log row, for deck:current, added: and rated:', async () => {
-    const { storage } = await seeded();
-    expect(await storage.lastStudiedDeckId()).toBeUndefined();
+    const { storage, name } = await seeded();
+    const browseIndex = new BrowseIndexStorage(name);
+    expect(await browseIndex.lastStudiedDeckId()).toBeUndefined();
     await answer(storage, 'security-0', new Date('2026-03-02T09:00:00Z'));
     await answer(storage, 'history-2', new Date('2026-03-02T09:30:00Z'));
-    expect(await storage.lastStudiedDeckId()).toBe('history');
+    expect(await browseIndex.lastStudiedDeckId()).toBe('history');
     expect((await storage.allLogRows()).map((row) => row.cardId)).toEqual(['security-0', 'history-2']);
   });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { CardRecord, Deck } from '../../domain/types.ts';
+import type { SelectionFacts } from '../../domain/browse.ts';
 import { askToConfirm } from '../common/ask.tsx';
 import { Dialog } from '../common/Dialog.tsx';
 import { flagNames } from '../common/flags.ts';
@@ -11,7 +11,7 @@ export type BulkAction = { done: string } & (
   | { kind: 'addTag' | 'removeTag'; tag: string }
   | { kind: 'move'; deckId: string }
   /** Deletes every card of the selected cards' notes. */
-  | { kind: 'delete'; noteKeys: Set<string> }
+  | { kind: 'delete' }
 );
 
 function count(cards: number): string {
@@ -20,24 +20,19 @@ function count(cards: number): string {
 
 /** The selected cards' actions, in a sheet within thumb reach; Delete asks first, in the app. */
 export function BulkActions({
-  cards,
-  allCards,
+  selection,
   decks,
-  noteKey,
   onAction,
   onClose,
 }: {
-  cards: CardRecord[];
-  allCards: CardRecord[];
-  decks: Deck[];
-  noteKey(card: CardRecord): string;
+  selection: SelectionFacts;
+  decks: { id: string; title: string }[];
   onAction(action: BulkAction): void;
   onClose(): void;
 }) {
   const [tag, setTag] = useState('');
   const [tagProblem, setTagProblem] = useState<string>();
-  const tagsOnCards = [...new Set(cards.flatMap((card) => card.tags))].sort();
-  const [tagToRemove, setTagToRemove] = useState(tagsOnCards[0] ?? '');
+  const [tagToRemove, setTagToRemove] = useState(selection.tags[0] ?? '');
   const [deckId, setDeckId] = useState(decks[0]?.id ?? '');
 
   const addTag = (event: Event) => {
@@ -49,9 +44,8 @@ export function BulkActions({
   };
 
   const deleteCards = async () => {
-    const noteKeys = new Set(cards.map(noteKey));
-    const total = allCards.filter((card) => noteKeys.has(noteKey(card))).length;
-    const siblings = total - cards.length;
+    const total = selection.noteCardCount;
+    const siblings = total - selection.count;
     onClose();
     const confirmed = await askToConfirm({
       title: `Delete ${count(total)}?`,
@@ -59,11 +53,11 @@ export function BulkActions({
       confirmLabel: 'Delete',
       danger: true,
     });
-    if (confirmed) onAction({ kind: 'delete', noteKeys, done: 'Deleted' });
+    if (confirmed) onAction({ kind: 'delete', done: 'Deleted' });
   };
 
   return (
-    <Dialog title={`${count(cards.length)} selected`} onClose={onClose}>
+    <Dialog title={`${count(selection.count)} selected`} onClose={onClose}>
       <div class="bulk-actions">
         <div class="bulk-row">
           <button type="button" onClick={() => onAction({ kind: 'suspend', done: 'Suspended' })}>
@@ -104,12 +98,12 @@ export function BulkActions({
             {tagProblem}
           </p>
         )}
-        {tagsOnCards.length > 0 && (
+        {selection.tags.length > 0 && (
           <div class="bulk-row">
             <label class="bulk-field">
               Tag to remove
               <select value={tagToRemove} onChange={(event) => setTagToRemove((event.target as HTMLSelectElement).value)}>
-                {tagsOnCards.map((name) => (
+                {selection.tags.map((name) => (
                   <option key={name} value={name}>
                     {name}
                   </option>
