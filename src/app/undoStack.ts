@@ -37,8 +37,9 @@ export class UndoStack<T> {
  */
 export function stillUndoable(earlier: UndoStep, undone: UndoStep, revsRestored: Record<string, number>): UndoStep {
   const before = new Map(undone.cards.map((card) => [card.id, card.rev]));
+  const revBefore = (id: string) => before.get(id) ?? undone.rescheduled?.revsBefore.get(id);
   const revsAfter = Object.fromEntries(
-    Object.entries(earlier.revsAfter).map(([id, rev]) => [id, before.get(id) === rev && id in revsRestored ? revsRestored[id] : rev]),
+    Object.entries(earlier.revsAfter).map(([id, rev]) => [id, revBefore(id) === rev && id in revsRestored ? revsRestored[id] : rev]),
   );
   return { ...earlier, revsAfter };
 }

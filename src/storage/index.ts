@@ -29,6 +29,7 @@ import type { NoteChange } from '../domain/userCards.ts';
 import { ChangeChannel, type Change } from './changes.ts';
 import { openDatabase, type KubecardsDatabase } from './database.ts';
 import { checkRevision, StaleRecordError } from './staleRecord.ts';
+import type { RescheduleUndo } from './reschedule.ts';
 import type { StoredLogRow, SyncRecorder } from './syncOutbox.ts';
 
 export { StaleRecordError } from './staleRecord.ts';
@@ -65,6 +66,8 @@ export interface UndoStep {
   decksAfter: Record<string, number | 'absent'>;
   /** Settings the undo puts back, as they were: the global ones, and decks' own (undefined: none). */
   settings?: SettingsChange;
+  /** A reschedule's cards, which can be the whole collection, kept apart and small (see reschedule.ts). */
+  rescheduled?: RescheduleUndo;
 }
 
 /** A card as a screen last saw it: a change applies only while it is still that revision. */
@@ -86,7 +89,7 @@ interface CardWithLog {
   alsoChanged?: [CardRecord, CardRecord][];
 }
 
-function undoStep(label: string, parts: Partial<UndoStep>): UndoStep {
+export function undoStep(label: string, parts: Partial<UndoStep>): UndoStep {
   return { label, cards: [], decks: [], logRows: [], addedCardIds: [], addedDeckIds: [], addedLogIds: [], revsAfter: {}, decksAfter: {}, ...parts };
 }
 
@@ -462,6 +465,17 @@ export class Storage {
   async undo(step: UndoStep): Promise<UndoStep & { revsRestored: Record<string, number> }> {
     const { db } = this;
     const refused = `"${step.label}" can no longer be undone`;
+    const { rescheduled } = step;
+    if (rescheduled) {
+      const { RescheduleStorage } = await import('./reschedule.ts');
+      const reschedules = new RescheduleStorage(db.name);
+      try {
+        const revsRestored = await this.commit(reschedules.undo(rescheduled, refused), () => ({ cardIds: [...rescheduled.revsBefore.keys()] }));
+        return { ...step, revsRestored };
+      } finally {
+        reschedules.close();
+      }
+    }
     const sync = await this.sync();
     return this.commit(
       db.transaction('rw', [db.decks, db.cards, db.reviewLog, db.syncOutbox, db.logTombstones, db.settings], async () => {
@@ -710,39 +724,6 @@ export class Storage {
         });
       }),
       () => ({ cardIds: [...before.map((card) => card.id), ...change.added.map((card) => card.id)] }),
-    );
-  }
-
-  /**
-   * Cards with a new schedule replayed from their history (`replan` gives it, or undefined
-   * when nothing changes), each with a "reschedule" log row: all decks in one transaction and
-   * one undoable step.
-   */
-  async reschedule(deckIds: string[], replan: (card: CardRecord, history: ReviewLogRow[]) => CardRecord | undefined, now: Date): Promise<{ step: UndoStep; changed: number }> {
-    const { db } = this;
-    const sync = await this.sync();
-    return this.commit(
-      db.transaction('rw', [db.cards, db.reviewLog, db.syncOutbox], async () => {
-        const cards = await db.cards.where('deckId').anyOf(deckIds).toArray();
-        const logs = await db.reviewLog.where('cardId').anyOf(cards.map((card) => card.id)).toArray();
-        const history = new Map<string, ReviewLogRow[]>();
-        for (const row of logs) history.set(row.cardId, [...(history.get(row.cardId) ?? []), row]);
-        const changes = cards.flatMap((before) => {
-          const after = replan(before, history.get(before.id) ?? []);
-          return after ? [{ before, after: { ...after, rev: before.rev + 1 } }] : [];
-        });
-        await db.cards.bulkPut(changes.map((change) => change.after));
-        const rows = changes.map((change) => sync.withUid(manualLogRow('reschedule', change.after, now)));
-        const logIds = (await db.reviewLog.bulkAdd(rows, { allKeys: true })) as number[];
-        await sync.record(now, { logRows: rows });
-        const step = undoStep('Reschedule', {
-          cards: changes.map((change) => change.before),
-          addedLogIds: logIds,
-          revsAfter: Object.fromEntries(changes.map((change) => [change.after.id, change.after.rev])),
-        });
-        return { step, changed: changes.length };
-      }),
-      ({ step }) => ({ cardIds: step.cards.map((card) => card.id) }),
     );
   }
 

@@ -7,23 +7,27 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyAnswer, createScheduler, rescheduleFromHistory, inLogOrder, replaySchedule } from '../../src/domain/scheduler.ts';
 import { scheduleOf } from '../../src/domain/schedule.ts';
 import { defaultSettings, isAnswer, Queue, queueForState, type CardRecord } from '../../src/domain/types.ts';
-import { StaleRecordError, Storage, type UndoStep } from '../../src/storage/index.ts';
+import { StaleRecordError, Storage, undoStep, type UndoStep } from '../../src/storage/index.ts';
+import { RescheduleStorage } from '../../src/storage/reschedule.ts';
 import { builtInDeck } from '../support/cards.ts';
 import { seededRandom } from '../support/collection.ts';
 
 const start = new Date('2026-03-02T08:00:00Z');
 const scheduler = createScheduler(defaultSettings);
-const opened: Storage[] = [];
+const opened: (Storage | RescheduleStorage)[] = [];
 
 /** A tab: its own connection, the card copies its screens last read, and its undo stack. */
 class Tab {
   readonly storage: Storage;
+  /** The reschedule worker's connection. */
+  readonly reschedules: RescheduleStorage;
   readonly copies = new Map<string, CardRecord>();
   readonly undo: UndoStep[] = [];
 
   constructor(name: string) {
     this.storage = new Storage(name);
-    opened.push(this.storage);
+    this.reschedules = new RescheduleStorage(name);
+    opened.push(this.storage, this.reschedules);
   }
 
   async read(id: string): Promise<CardRecord | undefined> {
@@ -82,7 +86,8 @@ describe('integrity across two tabs', () => {
         } else if (action < 0.84) {
           step = await tab.storage.reset(copy, now);
         } else if (action < 0.86) {
-          step = (await tab.storage.reschedule(['one', 'two'], (card, history) => rescheduleFromHistory(scheduler, card, history, now), now)).step;
+          const { undo } = await tab.reschedules.reschedule(['one', 'two'], (card, history) => rescheduleFromHistory(scheduler, card, history, now), now);
+          step = undoStep('Reschedule', { rescheduled: undo });
         } else if (action < 0.875 && copy.deckId === 'two') {
           // Deck "one" is never deleted, so that its cards carry a month of history at the end.
           step = await tab.storage.deleteDeck('two');
