@@ -1,7 +1,8 @@
 // `npm run bench`: builds the app, a floor page and the benchmark pages, measures them in
 // Debian's Chromium and prints one table (also written to bench/results/ and the README).
 // `npm run bench -- sync` (node bench/run.mjs sync) measures sync only and replaces only its
-// part of the results; `npm run bench -- optimizer` does the same for the optimiser.
+// part of the results; `npm run bench -- optimizer` (or stats, browse, reschedule) does the same
+// for that section.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -22,7 +23,10 @@ import type { FloorResult } from './pages/importFloorWorker.ts';
 import type { SeedResult } from './pages/seed.ts';
 import type { CpuTime, Measured } from './pages/syncBench.ts';
 import type { SyncTiming } from './pages/syncBenchProtocol.ts';
+import { browseLines, browseMarkers, browseSpeed } from './browseSpeed.ts';
 import { optimizerLines, optimizerMarkers, optimizerSpeed } from './optimizerSpeed.ts';
+import { rescheduleLines, rescheduleMarkers, rescheduleSpeed } from './rescheduleSpeed.ts';
+import { statsLines, statsMarkers, statsSpeed } from './statsSpeed.ts';
 import { syncSpeed, type SyncRun } from './syncSpeed.ts';
 
 const startRuns = 7;
@@ -314,8 +318,26 @@ async function buildBenchPages(folder: string, pages: string[]) {
   });
 }
 
+/** The sections that measure the app served from a build, each also runnable alone. */
+const appSections = {
+  optimizer: { label: 'optimizing', measure: optimizerSpeed, lines: optimizerLines, markers: optimizerMarkers },
+  stats: { label: 'statistics at size', measure: statsSpeed, lines: statsLines, markers: statsMarkers },
+  browse: { label: 'browsing at size', measure: browseSpeed, lines: browseLines, markers: browseMarkers },
+  reschedule: { label: 'rescheduling at size', measure: rescheduleSpeed, lines: rescheduleLines, markers: rescheduleMarkers },
+} as const;
+type AppSection = keyof typeof appSections;
+const isAppSection = (name: string): name is AppSection => name in appSections;
+
+/** Runs an app section against the served build: its figures and its lines of the results. */
+async function measureSection(name: AppSection, appUrl: string): Promise<{ run: unknown; lines: string[] }> {
+  const section = appSections[name];
+  console.log(`${section.label}…`);
+  const run = await section.measure(appUrl);
+  return { run, lines: (section.lines as (runs: typeof run) => string[])(run) };
+}
+
 /** `npm run bench -- <section>`: one section alone, put in place of its part of the results. */
-async function sectionOnly(name: 'sync' | 'optimizer') {
+async function sectionOnly(name: 'sync' | AppSection) {
   const work = mkdtempSync(join(tmpdir(), 'kubecards-bench-'));
   let run: unknown;
   let section: string;
@@ -330,10 +352,9 @@ async function sectionOnly(name: 'sync' | 'optimizer') {
     console.log('building the app…');
     await buildApp({ outDir: work, label: 'bench' });
     const server = await serveStatic(work);
-    console.log('optimizing…');
-    const optimized = await optimizerSpeed(server.url);
+    const measured = await measureSection(name, server.url);
     await server.close();
-    [run, section, markers] = [optimized, optimizerLines(optimized).join('\n'), optimizerMarkers];
+    [run, section, markers] = [measured.run, measured.lines.join('\n'), appSections[name].markers];
   }
   rmSync(work, { recursive: true, force: true });
   console.log(`\n${section}\n`);
@@ -390,8 +411,8 @@ async function main() {
   const imported = await importSpeed(appServer.url, work);
   console.log('syncing…');
   const synced = await syncSpeed(appDir);
-  console.log('optimizing…');
-  const optimized = await optimizerSpeed(appServer.url);
+  const measured: Partial<Record<AppSection, { run: unknown; lines: string[] }>> = {};
+  for (const name of Object.keys(appSections) as AppSection[]) measured[name] = await measureSection(name, appServer.url);
   await appServer.close();
   await floorServer.close();
   rmSync(work, { recursive: true, force: true });
@@ -442,8 +463,7 @@ async function main() {
     ...importLines(imported),
     '',
     ...syncLines(synced),
-    '',
-    ...optimizerLines(optimized),
+    ...Object.values(measured).flatMap((part) => ['', ...part.lines]),
   ];
   const table = lines.join('\n');
   console.log(`\n${table}\n`);
@@ -458,7 +478,7 @@ async function main() {
     bySize: bySize.map(({ size, seed, answers, heapBytes }) => ({ size, seed, answers, heapBytes })),
     import: imported,
     sync: synced,
-    optimizer: optimized,
+    ...Object.fromEntries(Object.entries(measured).map(([name, part]) => [name, part.run])),
   };
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync('bench/results/latest.md', `# Benchmark results\n\n${table}\n`);
@@ -469,5 +489,5 @@ async function main() {
 
 const section = process.argv[2];
 if (section === undefined) await main();
-else if (section === 'sync' || section === 'optimizer') await sectionOnly(section);
-else throw new Error(`no bench section "${section}": run all (npm run bench), or one of sync and optimizer (npm run bench -- sync)`);
+else if (section === 'sync' || isAppSection(section)) await sectionOnly(section);
+else throw new Error(`no bench section "${section}": run all (npm run bench), or one of sync, ${Object.keys(appSections).join(', ')} (npm run bench -- sync)`);
