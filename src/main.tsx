@@ -5,7 +5,7 @@ import { listenForLaunchedFiles } from './pwa/launchQueue.ts';
 import { clearStaleChunkReload, recoverFromStaleChunks, reloadOnceForStaleChunk } from './pwa/staleChunk.ts';
 import { errorReason, isStorageFull } from './storage/errors.ts';
 import { Storage } from './storage/index.ts';
-import { App, preloadReviewScreen } from './ui/App.tsx';
+import { App, preloadReviewScreen, routeOf } from './ui/App.tsx';
 import { lazy } from './ui/common/lazy.tsx';
 import { applyDisplay } from './ui/display.ts';
 import './ui/styles.css';
@@ -18,7 +18,6 @@ const root = document.getElementById('app')!;
 recoverFromStaleChunks();
 listenForLaunchedFiles();
 listenForInstallOffer();
-import('./domain/markdown.ts').catch(() => {}); // the review screen's parser, fetched while the database opens; a failure shows there
 preloadReviewScreen();
 const storage = new Storage();
 
@@ -32,12 +31,13 @@ function show(session: Session | 'data-lost') {
 
 /** After the data was lost: the built-in decks, from the home screen whatever the address said. */
 async function startAgain() {
-  const session = await startSession(storage, true);
+  const session = await startSession(storage, { startAgain: true });
   location.hash = '#/';
   show(session);
 }
 
-startSession(storage).then(show, (error: unknown) => {
+const route = routeOf(location.hash);
+startSession(storage, { firstDeckId: route.screen === 'deck' ? route.id : undefined }).then(show, (error: unknown) => {
   const full = isStorageFull(error);
   // Unless the disk is full, most often a deck chunk of a version that is gone: one reload
   // fetches the current one.

@@ -1,8 +1,11 @@
 /// <reference types="vite-plugin-pwa/client" />
 
 declare module 'virtual:built-in-decks' {
-  const decks: import('./domain/deckFile.ts').BuiltInDeck[];
-  export default decks;
+  /** The built-in decks' ids, in their order. */
+  export const builtInDeckIds: string[];
+  /** One deck's cards (each deck is a file of its own). */
+  export function loadBuiltInDeck(id: string): Promise<import('./domain/deckFile.ts').BuiltInDeck>;
+  export function loadBuiltInDecks(): Promise<import('./domain/deckFile.ts').BuiltInDeck[]>;
 }
 declare module 'virtual:built-in-decks-version' {
   const version: string;

@@ -1,4 +1,5 @@
 // What the screens share for the lifetime of the page: storage, settings, undo.
+import { builtInDeckIds, loadBuiltInDeck, loadBuiltInDecks } from 'virtual:built-in-decks';
 import builtInVersion from 'virtual:built-in-decks-version';
 import { effectiveSettings } from '../domain/deckSettings.ts';
 import { studyDay } from '../domain/studyDay.ts';
@@ -15,6 +16,8 @@ export class Session {
     readonly storage: Storage,
     public settings: StudySettings,
     public deckSettings: Map<string, DeckSettings>,
+    /** Settles once every built-in deck is stored: on a first visit to a deck's address, after it is shown. */
+    readonly builtInDecksStored: Promise<void> = Promise.resolve(),
   ) {}
 
   /** The settings a deck studies with: global ones with the deck's own on top. */
@@ -77,26 +80,46 @@ export class Session {
 /** In localStorage: the id of the database that holds this device's data. */
 const databaseMarker = 'kubecards:database-id';
 
+export interface StartOptions {
+  /** Accepts the loss of the data this device held and starts with the built-in decks. */
+  startAgain?: boolean;
+  /** The deck the address opens: on a first visit it is stored first, the others after it. */
+  firstDeckId?: string;
+}
+
 /**
  * Opens the session, or finds that the data this device held is gone. Chromium may delete a
  * database it finds damaged after writes failed on a full disk; it then starts empty, which
  * must not look like a first start. The database's id is kept outside IndexedDB too:
  * clearing site data wipes both, so a deliberate wipe still starts fresh without a word.
- * `startAgain` accepts the loss and starts with the built-in decks.
  */
-export async function startSession(storage = new Storage(), startAgain = false): Promise<Session | 'data-lost'> {
+export async function startSession(storage = new Storage(), { startAgain = false, firstDeckId }: StartOptions = {}): Promise<Session | 'data-lost'> {
+  // A first visit (no database marked here yet) needs the deck contents: their download starts
+  // now, beside the database's opening, instead of after it.
+  const firstVisit = !localStorage.getItem(databaseMarker);
+  const firstDeck = firstVisit && firstDeckId !== undefined && builtInDeckIds.includes(firstDeckId) ? loadBuiltInDeck(firstDeckId) : undefined;
+  // The others once that deck is in, so as not to share the network with it.
+  const allDecks = firstVisit ? Promise.allSettled([firstDeck]).then(loadBuiltInDecks) : undefined;
+  for (const loading of [firstDeck, allDecks]) loading?.catch(() => {}); // a failure matters only where it is awaited
   const [databaseId, storedVersion] = await Promise.all([storage.databaseId(), storage.builtInVersion()]);
   if (!databaseId && !startAgain && localStorage.getItem(databaseMarker)) return 'data-lost';
   // The deck contents are only downloaded and parsed when this app version ships decks
   // the database has not seen yet (first start, or an update that changed a deck).
+  let decksStored = Promise.resolve();
   if (storedVersion !== builtInVersion) {
-    const { default: decks } = await import('virtual:built-in-decks');
-    await storage.syncBuiltInDecks(decks, builtInVersion, new Date());
+    const now = new Date();
+    const seedAll = async () => storage.syncBuiltInDecks(await (allDecks ?? loadBuiltInDecks()), builtInVersion, now);
+    if (firstDeck && storedVersion === undefined) {
+      // No built-in deck stored yet: the one to show first, the rest while it is shown.
+      await storage.syncBuiltInDecks([await firstDeck], undefined, now);
+      decksStored = seedAll();
+      decksStored.catch(() => {}); // shown where it is awaited (the home screen)
+    } else await seedAll();
   }
   // On a full disk the app still starts with what it has; the id is given at a later start.
   const id = databaseId ?? (await storage.claimDatabaseId(crypto.randomUUID()).catch(() => undefined));
   if (id && localStorage.getItem(databaseMarker) !== id) localStorage.setItem(databaseMarker, id);
-  const session = new Session(storage, await storage.settings(), await storage.deckSettings());
+  const session = new Session(storage, await storage.settings(), await storage.deckSettings(), decksStored);
   // Not needed to start: on a full disk it fails, and the home screen tries again and says so.
   await session.unburyPastDays().catch(() => {});
   return session;

@@ -1,6 +1,7 @@
-// Build-time: compiles decks/*.deck into two virtual modules. The version (a content hash)
-// is tiny and goes in the first screen's bundle; the cards load lazily, only when the
-// stored built-in version differs.
+// Build-time: compiles decks/*.deck into virtual modules. The version (a content hash) and
+// the decks' ids with a loader for each are tiny and go in the first screen's bundle; each
+// deck's cards are a file of their own that loads lazily, only when the stored built-in
+// version differs, so that a first visit to one deck's address waits for that deck alone.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,6 +10,8 @@ import { compileDecks, DeckFormatError, type BuiltInDeck } from '../domain/deckF
 
 const contentId = 'virtual:built-in-decks';
 const versionId = 'virtual:built-in-decks-version';
+/** A deck's cards: this prefix and the deck's id. */
+const deckPrefix = 'virtual:built-in-deck:';
 
 export function readDeckFolder(folder: string): BuiltInDeck[] {
   const files = readdirSync(folder)
@@ -38,10 +41,19 @@ export function builtInDecksPlugin(folder: string): Plugin {
       json = JSON.stringify(decks);
     },
     resolveId(id) {
-      return id === contentId || id === versionId ? `\0${id}` : undefined;
+      return id === contentId || id === versionId || id.startsWith(deckPrefix) ? `\0${id}` : undefined;
     },
     load(id) {
-      if (id === `\0${contentId}`) return `export default ${json};`;
+      if (id === `\0${contentId}`) {
+        const loaders = decks.map((deck) => `[${JSON.stringify(deck.id)}, () => import(${JSON.stringify(deckPrefix + deck.id)})]`);
+        return [
+          `export const builtInDeckIds = ${JSON.stringify(decks.map((deck) => deck.id))};`,
+          `const loaders = new Map([${loaders.join(', ')}]);`,
+          'export const loadBuiltInDeck = (id) => loaders.get(id)().then((module) => module.default);',
+          'export const loadBuiltInDecks = () => Promise.all(builtInDeckIds.map(loadBuiltInDeck));',
+        ].join('\n');
+      }
+      if (id.startsWith(`\0${deckPrefix}`)) return `export default ${JSON.stringify(decks.find((deck) => `\0${deckPrefix}${deck.id}` === id))};`;
       if (id === `\0${versionId}`) {
         const version = createHash('sha256').update(json).digest('hex').slice(0, 16);
         return `export default ${JSON.stringify(version)};`;

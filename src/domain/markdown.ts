@@ -5,8 +5,8 @@
 // self-contained "browser" build, because with the modular one the bundler moves its module
 // helpers, shared with the first screen's code, into one more file of the first screen.
 import MarkdownIt, { type Token } from 'markdown-it/browser';
-import { clozeClose, clozeOpen, withoutClozeMarks } from './cloze.ts';
 import { cardFieldLimit } from './deckFile.ts';
+import { markClozes, plainText, pushText } from './plainText.ts';
 
 export type Inline =
   | { type: 'text'; text: string }
@@ -40,36 +40,6 @@ const markdown = new MarkdownIt('zero').enable([
 ]);
 // A link to anything else stays text: no javascript:, data: or relative addresses.
 markdown.validateLink = (url) => safeLink.test(url);
-
-/** Adds text, joined to the text before it: markdown-it splits text at every marker. */
-function pushText(children: Inline[], text: string) {
-  const last = children[children.length - 1];
-  if (last?.type === 'text') last.text += text;
-  else if (text) children.push({ type: 'text', text });
-}
-
-/** Wraps the text between cloze marks in cloze nodes; stray marks are dropped. Linear. */
-function markClozes(nodes: Inline[]): Inline[] {
-  if (!nodes.some((node) => node.type === 'text' && /[\uE000\uE001]/.test(node.text))) return nodes;
-  const out: Inline[] = [];
-  let cloze: Inline[] | undefined;
-  for (const node of nodes) {
-    if (node.type !== 'text') {
-      (cloze ?? out).push(node);
-      continue;
-    }
-    for (const piece of node.text.split(/([\uE000\uE001])/)) {
-      if (piece === clozeOpen) cloze ??= [];
-      else if (piece === clozeClose) {
-        if (cloze) out.push({ type: 'cloze', children: cloze });
-        cloze = undefined;
-      } else pushText(cloze ?? out, piece);
-    }
-  }
-  // A deletion cut by other markup, as in "**a {{c1::b** c}}", ends with its container.
-  if (cloze) out.push({ type: 'cloze', children: cloze });
-  return out;
-}
 
 /** Code text, in which a cloze deletion shows too. */
 function textOf(text: string): Inline[] {
@@ -179,24 +149,6 @@ function blockTree(tokens: Token[]): Block[] {
     }
   }
   return root;
-}
-
-/** Text too long for Markdown: paragraphs at blank lines, line breaks kept, no cloze marks. */
-function plainText(source: string): Block[] {
-  const blocks: Block[] = [];
-  let lines: string[] = [];
-  for (const line of [...withoutClozeMarks(source).split('\n'), '']) {
-    if (line.trim()) {
-      lines.push(line.trim());
-      continue;
-    }
-    if (lines.length > 0) {
-      const children = lines.flatMap((text, index): Inline[] => [...(index ? [{ type: 'break' } as const] : []), { type: 'text', text }]);
-      blocks.push({ type: 'paragraph', children });
-    }
-    lines = [];
-  }
-  return blocks;
 }
 
 const parsed = new Map<string, Block[]>();

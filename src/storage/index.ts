@@ -89,6 +89,9 @@ interface CardWithLog {
   alsoChanged?: [CardRecord, CardRecord][];
 }
 
+/** Built-in cards written per task when the decks are seeded or updated. */
+const seedBatch = 20;
+
 export function undoStep(label: string, parts: Partial<UndoStep>): UndoStep {
   return { label, cards: [], decks: [], logRows: [], addedCardIds: [], addedDeckIds: [], addedLogIds: [], revsAfter: {}, decksAfter: {}, ...parts };
 }
@@ -185,17 +188,24 @@ export class Storage {
     return (await this.db.meta.get('builtInVersion'))?.value as string | undefined;
   }
 
-  /** Brings the built-in decks to `version`; see planBuiltInSync for what is kept. */
-  async syncBuiltInDecks(decks: BuiltInDeck[], version: string, now: Date): Promise<void> {
+  /**
+   * Brings the built-in decks to `version`; see planBuiltInSync for what is kept. Without a
+   * version, `decks` are some of them, stored ahead of the rest: nothing is retired and the
+   * stored version stays as it was.
+   */
+  async syncBuiltInDecks(decks: BuiltInDeck[], version: string | undefined, now: Date): Promise<void> {
     const { db } = this;
     await db.transaction('rw', [db.decks, db.cards, db.meta], async () => {
       const existingDecks = await db.decks.where('origin').equals('built-in').toArray();
       const existingCards = await db.cards.where('origin').equals('built-in').toArray();
       const plan = planBuiltInSync(decks, existingDecks, existingCards, now);
       await db.decks.bulkPut(plan.decks);
-      await db.cards.bulkAdd(plan.added);
-      await db.cards.bulkPut([...plan.updated, ...plan.retired].map((card) => ({ ...card, rev: card.rev + 1 })));
-      await db.meta.put({ key: 'builtInVersion', value: version });
+      // A part at a time: the page copies each card into IndexedDB in the task that writes it,
+      // and a first start writes hundreds, which in one go would block the page for long.
+      const changed = [...plan.updated, ...(version ? plan.retired : [])].map((card) => ({ ...card, rev: card.rev + 1 }));
+      for (let start = 0; start < plan.added.length; start += seedBatch) await db.cards.bulkAdd(plan.added.slice(start, start + seedBatch));
+      for (let start = 0; start < changed.length; start += seedBatch) await db.cards.bulkPut(changed.slice(start, start + seedBatch));
+      if (version) await db.meta.put({ key: 'builtInVersion', value: version });
     });
   }
 

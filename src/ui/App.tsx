@@ -27,11 +27,16 @@ export function deckHref(deckId: string): string {
   return `#/deck/${encodeURIComponent(deckId)}`;
 }
 
-/** The screen for a URL hash; routes live in the hash so a reload or Back keeps the place. */
-function screenFor(hash: string, session: Session) {
+/** A URL hash's screen and the id it names ('' for none). */
+export function routeOf(hash: string): { screen?: string; id: string } {
   const [path] = hash.split('?');
   const [, screen, rawId] = /^#\/([a-z]+)(?:\/(.+))?$/.exec(path) ?? [];
-  const id = rawId ? decodeURIComponent(rawId) : '';
+  return { screen, id: rawId ? decodeURIComponent(rawId) : '' };
+}
+
+/** The screen for a URL hash; routes live in the hash so a reload or Back keeps the place. */
+function screenFor(hash: string, session: Session) {
+  const { screen, id } = routeOf(hash);
   switch (screen) {
     case 'deck':
       return <ReviewScreen key={id} session={session} deckId={id} />;

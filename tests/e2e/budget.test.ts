@@ -29,7 +29,7 @@ describe('the production build', () => {
 
   it('keeps the decks out of the first screen and in the precache, each file once', () => {
     const firstScreen = firstScreenFiles(dist).map((file) => file.file);
-    expect(firstScreen.some((file) => file.includes('built-in-decks'))).toBe(false);
+    expect(firstScreen.some((file) => file.includes('built-in-deck_'))).toBe(false);
     const precached = precacheFiles(dist).map((file) => file.file);
     expect(new Set(precached).size).toBe(precached.length);
     for (const asset of readdirSync(`${dist}/assets`)) expect(precached).toContain(`assets/${asset}`);

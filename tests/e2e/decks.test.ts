@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readDeckFolder } from '../../src/build/builtInDecks.ts';
+import { plainTextBlocks } from '../../src/domain/plainText.ts';
 import { phoneForEachTest } from './browser.ts';
 import { waitForCardOtherThan } from './reviewActions.ts';
 
@@ -32,6 +33,47 @@ describe('built-in decks in the app', () => {
         newCount: `${Math.min(20, deck.cards.length)} new`,
       })),
     );
+  });
+
+  it("opens a deck's address on a first visit with that deck's file first and no Markdown parser, then stores and lists every deck", async () => {
+    const { page, baseUrl } = phone();
+    // A deck other than the first, whose first card has no Markdown in it.
+    const deck = decks.slice(1).find((candidate) => plainTextBlocks(candidate.cards[0].front))!;
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    // The page's clock when the first card is in the DOM.
+    await page.addInitScript(() => {
+      const observer = new MutationObserver(() => {
+        if (!document.querySelector('article.card')) return;
+        (window as unknown as { cardShownAt: number }).cardShownAt = performance.now();
+        observer.disconnect();
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`${baseUrl}#/deck/${deck.id}`);
+    await page.locator(`article.card[data-card-id="${deck.cards[0].id}"]`).waitFor();
+    const deckFiles = requested.filter((path) => path.includes('_virtual_built-in-deck_'));
+    expect(deckFiles).toHaveLength(decks.length);
+    expect(deckFiles[0]).toContain(`_virtual_built-in-deck_${deck.id}-`);
+    // Plain text needs no Markdown parser: it is fetched once the card is up.
+    const [shownAt, parserFetchedAt] = await page.evaluate(() => [
+      (window as unknown as { cardShownAt: number }).cardShownAt,
+      performance.getEntriesByType('resource').find((entry) => /\/markdown-[^/]*\.js$/.test(entry.name))?.startTime ?? Infinity,
+    ]);
+    expect(parserFetchedAt).toBeGreaterThan(shownAt);
+
+    await page.keyboard.press('Space');
+    await page.keyboard.press('3');
+    await waitForCardOtherThan(page, deck.cards[0].id);
+    await page.evaluate(() => (location.hash = '#/'));
+    await page.locator('a.deck').nth(decks.length - 1).waitFor();
+    expect(await page.locator('a.deck .deck-size').allInnerTexts()).toEqual(decks.map((shipped) => `${shipped.cards.length} cards`));
+
+    // Stored for good: a reload downloads no deck again.
+    requested.length = 0;
+    await page.reload();
+    await page.locator('a.deck').first().waitFor();
+    expect(requested.filter((path) => path.includes('_virtual_built-in-deck_'))).toEqual([]);
   });
 
   it('marks an exam companion deck on its own screen, and a talk deck not', async () => {

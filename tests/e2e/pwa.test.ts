@@ -121,7 +121,7 @@ describe('updates', () => {
   it('recovers from a lazy chunk that is gone with one reload', async () => {
     const { page, baseUrl } = await open({ serviceWorkers: 'block' });
     let failed = 0;
-    await page.route(/_virtual_built-in-decks-.*\.js$/, async (route) => {
+    await page.route(/_virtual_built-in-deck_history-.*\.js$/, async (route) => {
       if (failed++ === 0) await route.fulfill({ status: 404, body: '' });
       else await route.continue();
     });

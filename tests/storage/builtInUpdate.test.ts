@@ -7,6 +7,7 @@ import { applyAnswer, createScheduler } from '../../src/domain/scheduler.ts';
 import { defaultSettings, Queue, queueForState } from '../../src/domain/types.ts';
 import { cardsForNewNote, editNote } from '../../src/domain/userCards.ts';
 import { Storage } from '../../src/storage/index.ts';
+import { builtInDeck } from '../support/cards.ts';
 
 const header = 'deck: governance\ntitle: Governance\ndescription: Steering and SIGs.\n';
 const card = (id: string, question: string, answer: string) =>
@@ -138,5 +139,27 @@ describe('a built-in deck update', () => {
     const before = await storage.card('gov-seats');
     await storage.syncBuiltInDecks(version1, 'v1', new Date('2026-05-01T09:00:00Z'));
     expect(await storage.card('gov-seats')).toEqual(before);
+  });
+
+  it('stores one deck ahead of the others on a first visit, retiring nothing, and the rest after it', async () => {
+    storage = new Storage('first-deck-test');
+    const at = new Date('2026-04-01T09:00:00Z');
+    const [one, two, three] = [builtInDeck('one', 3), builtInDeck('two', 2), builtInDeck('three', 4)];
+    await storage.syncBuiltInDecks([two], undefined, at);
+    expect(await storage.builtInVersion()).toBeUndefined();
+    expect((await storage.decks()).map((deck) => deck.id)).toEqual(['two']);
+    const studied = await answer('two-0', at);
+
+    await storage.syncBuiltInDecks([one, two, three], 'v1', at);
+    expect(await storage.builtInVersion()).toBe('v1');
+    expect((await storage.decks()).map((deck) => deck.id)).toEqual(['one', 'two', 'three']);
+    expect([await storage.cardCount('one'), await storage.cardCount('two'), await storage.cardCount('three')]).toEqual([3, 2, 4]);
+    // The answer given meanwhile stays.
+    expect(await storage.card('two-0')).toMatchObject({ state: studied.state, due: studied.due });
+
+    // A deck stored ahead again (another first visit's order) retires nothing of the others.
+    await storage.syncBuiltInDecks([three], undefined, at);
+    expect(await storage.cardCount('one')).toBe(3);
+    expect(await storage.builtInVersion()).toBe('v1');
   });
 });

@@ -1,13 +1,14 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Block, Inline } from '../../domain/markdown.ts';
+import { plainTextBlocks } from '../../domain/plainText.ts';
 import { reloadOnceForStaleChunk } from '../../pwa/staleChunk.ts';
 
 type Parse = (text: string) => Block[];
 let parse: Parse | undefined;
 let loading: Promise<Parse> | undefined;
 
-/** The Markdown parser, too big for the first screen; main.tsx starts fetching it at start. */
+/** The Markdown parser, too big for the first screen: fetched once card text is on screen (or home is). */
 function loadMarkdownParser(): Promise<Parse> {
   loading ??= import('../../domain/markdown.ts').then((module) => (parse = module.parseMarkdown));
   return loading;
@@ -70,11 +71,17 @@ export function markdownElements(blocks: Block[]): ComponentChildren {
   return blocks.map(renderBlock);
 }
 
-/** Card text, shown once the parser has loaded (at once after the first time). */
+/**
+ * Card text: text with no Markdown in it at once, the rest once the parser has loaded (at
+ * once after the first time), so that the first card does not wait for its download.
+ */
 export function Markdown({ text, class: className }: { text: string; class?: string }) {
   const [parser, setParser] = useState<{ parse?: Parse; failure?: string }>({ parse });
+  const ready = parser.parse ?? parse;
+  const blocks = ready ? ready(text) : plainTextBlocks(text);
+  // After the first paint, also for plain text: the next side or card may need the parser.
   useEffect(() => {
-    if (parser.parse) return;
+    if (ready) return;
     loadMarkdownParser().then(
       (loaded) => setParser({ parse: loaded }),
       (error: unknown) => {
@@ -83,9 +90,9 @@ export function Markdown({ text, class: className }: { text: string; class?: str
     );
   }, []);
   return (
-    <div class={`card-text ${className ?? ''}`} aria-busy={parser.parse || parser.failure ? undefined : 'true'}>
-      {parser.parse && markdownElements(parser.parse(text))}
-      {parser.failure && <p class="error">The card text could not load ({parser.failure}). Reload to try again.</p>}
+    <div class={`card-text ${className ?? ''}`} aria-busy={blocks || parser.failure ? undefined : 'true'}>
+      {blocks && markdownElements(blocks)}
+      {!blocks && parser.failure && <p class="error">The card text could not load ({parser.failure}). Reload to try again.</p>}
     </div>
   );
 }

@@ -19,8 +19,8 @@ export function HomeScreen({ session }: { session: Session }) {
   const [summaries, setSummaries] = useState<DeckSummary[]>();
   const [error, setError] = useState<string>();
   const load = useCallback(() => {
-    session
-      .unburyPastDays()
+    // On a first visit to a deck's address the other built-in decks are stored meanwhile.
+    Promise.all([session.unburyPastDays(), session.builtInDecksStored])
       .then(() => session.storage.deckSummaries(new Date(), (deckId) => session.settingsFor(deckId)))
       .then(setSummaries, (cause: unknown) => setError(`Your decks could not be shown: ${errorText(cause)}.`));
   }, [session]);
@@ -38,6 +38,8 @@ export function HomeScreen({ session }: { session: Session }) {
     }
   };
   useEffect(load, [load]);
+  // Once home is up: the parser of card text with Markdown in it, for the deck opened next.
+  useEffect(() => void import('../../domain/markdown.ts').catch(() => {}), []);
   useExternalChanges(session, load);
   const BackupReminder = useLazyComponent(loadBackupReminder);
   const InstallHint = useLazyComponent(loadInstallHint);
