@@ -4,6 +4,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { builtInDecksPlugin } from './src/build/builtInDecks.ts';
 import { contentSecurityPolicyPlugin } from './src/build/contentSecurityPolicy.ts';
+import { firstVisitPreloadPlugin } from './src/build/firstVisitPreload.ts';
 
 // Where the app is served from: "/" by default, e.g. "/kubecards/" for GitHub Pages.
 const base = process.env.KUBECARDS_BASE ?? '/';
@@ -20,6 +21,7 @@ export default defineConfig({
   plugins: [
     builtInDecksPlugin(fileURLToPath(new URL('./decks', import.meta.url))),
     contentSecurityPolicyPlugin(syncOrigin),
+    firstVisitPreloadPlugin(),
     VitePWA({
       // Prompt, never autoUpdate: a new worker activating mid-review would delete the old
       // hashed chunks under a running page (vite-plugin-pwa#450). The page asks the user.

@@ -5,6 +5,7 @@ import { effectiveSettings } from '../domain/deckSettings.ts';
 import { studyDay } from '../domain/studyDay.ts';
 import type { DeckSettings, StudySettings } from '../domain/types.ts';
 import { StaleRecordError, Storage, type SettingsChange, type UndoStep } from '../storage/index.ts';
+import { databaseMarker } from './databaseMarker.ts';
 import { stillUndoable, UndoStack } from './undoStack.ts';
 
 export class Session {
@@ -77,8 +78,6 @@ export class Session {
   }
 }
 
-/** In localStorage: the id of the database that holds this device's data. */
-const databaseMarker = 'kubecards:database-id';
 
 export interface StartOptions {
   /** Accepts the loss of the data this device held and starts with the built-in decks. */

@@ -11,7 +11,7 @@ import { compileDecks, DeckFormatError, type BuiltInDeck } from '../domain/deckF
 const contentId = 'virtual:built-in-decks';
 const versionId = 'virtual:built-in-decks-version';
 /** A deck's cards: this prefix and the deck's id. */
-const deckPrefix = 'virtual:built-in-deck:';
+export const deckModulePrefix = 'virtual:built-in-deck:';
 
 export function readDeckFolder(folder: string): BuiltInDeck[] {
   const files = readdirSync(folder)
@@ -41,11 +41,11 @@ export function builtInDecksPlugin(folder: string): Plugin {
       json = JSON.stringify(decks);
     },
     resolveId(id) {
-      return id === contentId || id === versionId || id.startsWith(deckPrefix) ? `\0${id}` : undefined;
+      return id === contentId || id === versionId || id.startsWith(deckModulePrefix) ? `\0${id}` : undefined;
     },
     load(id) {
       if (id === `\0${contentId}`) {
-        const loaders = decks.map((deck) => `[${JSON.stringify(deck.id)}, () => import(${JSON.stringify(deckPrefix + deck.id)})]`);
+        const loaders = decks.map((deck) => `[${JSON.stringify(deck.id)}, () => import(${JSON.stringify(deckModulePrefix + deck.id)})]`);
         return [
           `export const builtInDeckIds = ${JSON.stringify(decks.map((deck) => deck.id))};`,
           `const loaders = new Map([${loaders.join(', ')}]);`,
@@ -53,7 +53,7 @@ export function builtInDecksPlugin(folder: string): Plugin {
           'export const loadBuiltInDecks = () => Promise.all(builtInDeckIds.map(loadBuiltInDeck));',
         ].join('\n');
       }
-      if (id.startsWith(`\0${deckPrefix}`)) return `export default ${JSON.stringify(decks.find((deck) => `\0${deckPrefix}${deck.id}` === id))};`;
+      if (id.startsWith(`\0${deckModulePrefix}`)) return `export default ${JSON.stringify(decks.find((deck) => `\0${deckModulePrefix}${deck.id}` === id))};`;
       if (id === `\0${versionId}`) {
         const version = createHash('sha256').update(json).digest('hex').slice(0, 16);
         return `export default ${JSON.stringify(version)};`;

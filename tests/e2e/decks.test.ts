@@ -50,6 +50,22 @@ describe('built-in decks in the app', () => {
       });
       observer.observe(document, { childList: true, subtree: true });
     });
+    // The first screen's module is held back until both files are asked for (or 10 s).
+    const askedWhileHeld: string[] = [];
+    const wanted = [`_virtual_built-in-deck_${deck.id}-`, '/ReviewScreen-'];
+    let bothAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (bothAsked = resolve));
+    let holding = true;
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (holding && wanted.some((part) => path.includes(part) && path.endsWith('.js'))) askedWhileHeld.push(path);
+      if (askedWhileHeld.length === wanted.length) bothAsked();
+    });
+    await page.route(/\/assets\/index-[^/]*\.js$/, async (route) => {
+      await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      holding = false;
+      await route.continue();
+    });
     await page.goto(`${baseUrl}#/deck/${deck.id}`);
     await page.locator(`article.card[data-card-id="${deck.cards[0].id}"]`).waitFor();
     const deckFiles = requested.filter((path) => path.includes('_virtual_built-in-deck_'));
@@ -61,6 +77,9 @@ describe('built-in decks in the app', () => {
       performance.getEntriesByType('resource').find((entry) => /\/markdown-[^/]*\.js$/.test(entry.name))?.startTime ?? Infinity,
     ]);
     expect(parserFetchedAt).toBeGreaterThan(shownAt);
+    // The first-visit script asked for the deck's file and the review screen while the first
+    // screen's module was still held back.
+    expect(askedWhileHeld).toEqual([expect.stringContaining(`_virtual_built-in-deck_${deck.id}-`), expect.stringMatching(/\/ReviewScreen-[^/]*\.js$/)]);
 
     await page.keyboard.press('Space');
     await page.keyboard.press('3');
