@@ -19,11 +19,11 @@ export function total(files: FileSize[]): { bytes: number; gzipBytes: number } {
   return files.reduce((sum, file) => ({ bytes: sum.bytes + file.bytes, gzipBytes: sum.gzipBytes + file.gzipBytes }), { bytes: 0, gzipBytes: 0 });
 }
 
-/** The JS and CSS that index.html loads before anything else: entry, preloads, styles. */
+/** The JS and CSS that index.html loads before anything else: entry, preloads, styles, and the first-visit script. */
 export function firstScreenFiles(distDir: string): FileSize[] {
   const html = readFileSync(join(distDir, 'index.html'), 'utf8');
   const base = /<script type="module" crossorigin src="([^"]*\/)assets\//.exec(html)?.[1] ?? '/';
-  const urls = [...html.matchAll(/<(?:script type="module"[^>]*src|link rel="(?:modulepreload|stylesheet)"[^>]*href)="([^"]+)"/g)].map(
+  const urls = [...html.matchAll(/<(?:script (?:type="module"|async)[^>]*src|link rel="(?:modulepreload|stylesheet)"[^>]*href)="([^"]+)"/g)].map(
     (match) => match[1],
   );
   return urls.map((url) => sizeOf(distDir, url.slice(base.length)));
