@@ -35,6 +35,25 @@ describe('built-in decks in the app', () => {
     );
   });
 
+  it('shows the home screen of a first visit without moving anything on it', async () => {
+    const { page, baseUrl } = phone();
+    await page.addInitScript(() => {
+      const shifts: string[] = [];
+      (window as unknown as { shifts: string[] }).shifts = shifts;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { value: number; sources: { node?: Node }[] })[]) {
+          shifts.push(`${entry.value.toFixed(4)} ${entry.sources.map((source) => (source.node as Element | undefined)?.className ?? source.node?.nodeName).join(', ')}`);
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(baseUrl);
+    await page.locator('a.deck').first().waitFor();
+    // The panel, the hints and the notices come in meanwhile.
+    await page.locator('.install-hint, .today').first().waitFor();
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => (window as unknown as { shifts: string[] }).shifts)).toEqual([]);
+  });
+
   it("opens a deck's address on a first visit with that deck's file first and no Markdown parser, then stores and lists every deck", async () => {
     const { page, baseUrl } = phone();
     // A deck other than the first, whose first card has no Markdown in it.

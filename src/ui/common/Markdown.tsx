@@ -8,7 +8,7 @@ type Parse = (text: string) => Block[];
 let parse: Parse | undefined;
 let loading: Promise<Parse> | undefined;
 
-/** The Markdown parser, too big for the first screen: fetched once card text is on screen (or home is). */
+/** The Markdown parser, too big for the first screen: fetched once card text is on screen. */
 function loadMarkdownParser(): Promise<Parse> {
   loading ??= import('../../domain/markdown.ts').then((module) => (parse = module.parseMarkdown));
   return loading;

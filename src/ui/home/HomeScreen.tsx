@@ -10,19 +10,24 @@ import { useLazyComponent } from '../common/lazy.tsx';
 import { errorText, UndoButton } from '../common/UndoButton.tsx';
 import { useExternalChanges } from '../common/useExternalChanges.ts';
 import { useRefreshWhenDue } from '../common/useRefreshWhenDue.ts';
-import { TodayPanel } from './TodayPanel.tsx';
+import { readToday, TodayPanel, type Today } from './TodayPanel.tsx';
 
 const loadBackupReminder = () => import('./BackupReminder.tsx').then((module) => module.BackupReminder);
 const loadInstallHint = () => import('./InstallHint.tsx').then((module) => module.InstallHint);
 
 export function HomeScreen({ session }: { session: Session }) {
-  const [summaries, setSummaries] = useState<DeckSummary[]>();
+  const [shown, setShown] = useState<{ summaries: DeckSummary[]; today?: Today }>();
+  const summaries = shown?.summaries;
   const [error, setError] = useState<string>();
   const load = useCallback(() => {
+    const now = new Date();
     // On a first visit to a deck's address the other built-in decks are stored meanwhile.
     Promise.all([session.unburyPastDays(), session.builtInDecksStored])
-      .then(() => session.storage.deckSummaries(new Date(), (deckId) => session.settingsFor(deckId)))
-      .then(setSummaries, (cause: unknown) => setError(`Your decks could not be shown: ${errorText(cause)}.`));
+      .then(() => Promise.all([session.storage.deckSummaries(now, (deckId) => session.settingsFor(deckId)), readToday(session, now)]))
+      .then(
+        ([summaries, today]) => setShown({ summaries, today }),
+        (cause: unknown) => setError(`Your decks could not be shown: ${errorText(cause)}.`),
+      );
   }, [session]);
   const createDeck = async () => {
     // The question sheet loads when asked for, not with the first screen.
@@ -38,8 +43,6 @@ export function HomeScreen({ session }: { session: Session }) {
     }
   };
   useEffect(load, [load]);
-  // Once home is up: the parser of card text with Markdown in it, for the deck opened next.
-  useEffect(() => void import('../../domain/markdown.ts').catch(() => {}), []);
   useExternalChanges(session, load);
   const BackupReminder = useLazyComponent(loadBackupReminder);
   const InstallHint = useLazyComponent(loadInstallHint);
@@ -77,26 +80,27 @@ export function HomeScreen({ session }: { session: Session }) {
           {error}
         </p>
       )}
-      {summaries && (
+      {summaries && shown.today && (
         <TodayPanel
-          session={session}
+          today={shown.today}
           remaining={summaries.reduce((sum, { queue }) => sum + queue.counts.newCards + queue.counts.learning + queue.counts.reviews, 0)}
         />
       )}
       {BackupReminder && <BackupReminder />}
-      {InstallHint && <InstallHint />}
       {summaries && !dueNow && (
         <section class="done-today" aria-live="polite">
           <h2>Done for today</h2>
           <NextDue at={nextDueAt} />
         </section>
       )}
-      {/* Anki's colours say which count is which only to those who know Anki: a key says it in words (screen readers hear each count's word). */}
-      <p class="counts-key" aria-hidden="true">
-        <span class="count count-newCards">New</span>
-        <span class="count count-learning">Learning</span>
-        <span class="count count-reviews">To review</span>
-      </p>
+      {/* Anki's colours say which count is which only to those who know Anki: a key says it in words (screen readers hear each count's word). With the list, which the panel above it comes with. */}
+      {summaries && (
+        <p class="counts-key" aria-hidden="true">
+          <span class="count count-newCards">New</span>
+          <span class="count count-learning">Learning</span>
+          <span class="count count-reviews">To review</span>
+        </p>
+      )}
       <ul class="deck-list" aria-busy={!summaries}>
         {summaries?.map(({ deck, cardCount, queue }) => (
           <li key={deck.id}>
@@ -112,6 +116,8 @@ export function HomeScreen({ session }: { session: Session }) {
           </li>
         ))}
       </ul>
+      {/* Below the list and after it: shown once its file is in, it would push the list down from above, or be pushed down by it. */}
+      {summaries && InstallHint && <InstallHint />}
       <footer class="answer-bar">
         <UndoButton session={session} onUndone={load} onError={setError} />
         <button type="button" class="new-deck" onClick={createDeck}>
