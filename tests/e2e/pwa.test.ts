@@ -120,17 +120,20 @@ describe('updates', () => {
 
   it('recovers from a lazy chunk that is gone with one reload', async () => {
     const { page, baseUrl } = await open({ serviceWorkers: 'block' });
+    // Gone for the first page (its preload and its import alike), there again after a reload,
+    // as after a deploy.
+    let pages = 0;
+    page.on('framenavigated', (frame) => frame === page.mainFrame() && pages++);
     let failed = 0;
     await page.route(/_virtual_built-in-deck_history-.*\.js$/, async (route) => {
-      if (failed++ === 0) await route.fulfill({ status: 404, body: '' });
-      else await route.continue();
+      if (pages > 1) return route.continue();
+      failed++;
+      await route.fulfill({ status: 404, body: '' });
     });
-    let loads = 0;
-    page.on('load', () => loads++);
     await page.goto(baseUrl);
     await page.locator('a.deck').first().waitFor();
-    expect(failed).toBe(2);
-    expect(loads).toBe(2);
+    expect(failed).toBeGreaterThanOrEqual(1);
+    expect(pages).toBe(2);
     // The 404 of the gone chunk is expected here; nothing else may have gone wrong.
     phone!.errors.splice(0, phone!.errors.length, ...phone!.errors.filter((error) => !/404|dynamically imported module/.test(error)));
   });
