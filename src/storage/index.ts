@@ -450,9 +450,13 @@ export class Storage {
         const { after, log, alsoChanged = [] } = await change(stored);
         const rev = stored.rev + 1;
         const row = sync.withUid(log);
-        await db.cards.bulkPut([{ ...after, rev }, ...alsoChanged.map(([, other]) => other)]);
-        const logId = (await db.reviewLog.add(row)) as number;
-        await sync.record(row.reviewedAt, { cards: [[stored, after], ...alsoChanged], logRows: [row] });
+        // Requested together, not one after another: the transaction runs them in this order
+        // anyway, and each round trip to IndexedDB would delay the next card on screen.
+        const [, logId] = await Promise.all([
+          db.cards.bulkPut([{ ...after, rev }, ...alsoChanged.map(([, other]) => other)]),
+          db.reviewLog.add(row) as Promise<number>,
+          sync.record(row.reviewedAt, { cards: [[stored, after], ...alsoChanged], logRows: [row] }),
+        ]);
         changedIds.push(...alsoChanged.map(([other]) => other.id));
         return undoStep(label, {
           cards: [stored, ...alsoChanged.map(([other]) => other)],
