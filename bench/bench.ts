@@ -18,16 +18,20 @@ import { buildApp } from '../tests/support/buildApp.ts';
 import { chromiumPath, launchWithFreshProfile } from '../tests/support/chromium.ts';
 import { serveStatic } from '../tests/support/staticServer.ts';
 import { benchDeckId } from '../tests/support/collection.ts';
+import { pressAndMeasure, recordKeyLatency, type KeyLatency } from '../tests/support/reviewSession.ts';
 import { importPackage, importRuns, settleMs, timeAppImport, timeFloorImport, type ImportRun } from './importSpeed.ts';
 import type { FloorResult } from './pages/importFloorWorker.ts';
 import type { SeedResult } from './pages/seed.ts';
 import type { CpuTime, Measured } from './pages/syncBench.ts';
 import type { SyncTiming } from './pages/syncBenchProtocol.ts';
 import { browseLines, browseMarkers, browseSpeed } from './browseSpeed.ts';
+import { lighthouseLines, lighthouseMarkers, lighthouseSpeed } from './lighthouseSpeed.ts';
 import { optimizerLines, optimizerMarkers, optimizerSpeed } from './optimizerSpeed.ts';
 import { rescheduleLines, rescheduleMarkers, rescheduleSpeed } from './rescheduleSpeed.ts';
+import { reviewLines, reviewMarkers, reviewSpeed } from './reviewSpeed.ts';
 import { statsLines, statsMarkers, statsSpeed } from './statsSpeed.ts';
 import { syncSpeed, type SyncRun } from './syncSpeed.ts';
+import { transferLines, transferMarkers, transferSpeed } from './transferSpeed.ts';
 
 const startRuns = 7;
 const answersPerSize = 220;
@@ -98,43 +102,6 @@ async function warmOfflineStarts(appUrl: string) {
   for (let run = 0; run < startRuns; run++) times.push(await timeToVisible(page, `${appUrl}?run=${run}#/deck/history`, 'article.card'));
   await browser.close();
   return times;
-}
-
-type KeyLatency = { dom: number; frame: number };
-
-/**
- * In-page clock for key 3 (Good): from the key's event time to the next card in the DOM,
- * and to the first animation frame after that.
- */
-async function recordKeyLatency(page: Page) {
-  await page.addInitScript(() => {
-    const latencies: { dom: number; frame: number }[] = [];
-    (window as unknown as { latencies: typeof latencies }).latencies = latencies;
-    let pressedAt: number | undefined;
-    let shown: string | null | undefined;
-    addEventListener('keydown', (event) => event.key === '3' && (pressedAt = event.timeStamp), true);
-    new MutationObserver(() => {
-      const card = document.querySelector('article.card');
-      const id = card?.getAttribute('data-card-id') ?? null;
-      if (pressedAt === undefined || document.querySelector('.grades') || (id === shown && card)) return;
-      const start = pressedAt;
-      const dom = performance.now() - start;
-      pressedAt = undefined;
-      shown = id;
-      requestAnimationFrame(() => latencies.push({ dom, frame: performance.now() - start }));
-    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-card-id'] });
-  });
-}
-
-/** Presses 3 up to `count` times (after `beforeEach`), each time waiting for its measurement. */
-async function pressAndMeasure(page: Page, count: number, beforeEach: () => Promise<void>): Promise<KeyLatency[]> {
-  for (let press = 0; press < count; press++) {
-    if ((await page.locator('article.card').count()) === 0) break;
-    await beforeEach();
-    await page.keyboard.press('3');
-    await page.waitForFunction((done) => (window as unknown as { latencies: unknown[] }).latencies.length > done, press);
-  }
-  return page.evaluate(() => (window as unknown as { latencies: KeyLatency[] }).latencies);
 }
 
 /** The same clock on the floor page, whose key handler re-renders at once. */
@@ -324,6 +291,9 @@ const appSections = {
   stats: { label: 'statistics at size', measure: statsSpeed, lines: statsLines, markers: statsMarkers },
   browse: { label: 'browsing at size', measure: browseSpeed, lines: browseLines, markers: browseMarkers },
   reschedule: { label: 'rescheduling at size', measure: rescheduleSpeed, lines: rescheduleLines, markers: rescheduleMarkers },
+  review: { label: 'home and review at size', measure: reviewSpeed, lines: reviewLines, markers: reviewMarkers },
+  transfer: { label: 'export, backup, restore and import at size', measure: transferSpeed, lines: transferLines, markers: transferMarkers },
+  lighthouse: { label: 'Lighthouse', measure: lighthouseSpeed, lines: lighthouseLines, markers: lighthouseMarkers },
 } as const;
 type AppSection = keyof typeof appSections;
 const isAppSection = (name: string): name is AppSection => name in appSections;
@@ -367,12 +337,35 @@ async function sectionOnly(name: 'sync' | AppSection) {
 
 const benchEnd = '\n<!-- bench:end -->';
 
+/** A section in the results, from its start marker to its end marker. */
+const markedSection = (markers: { start: string; end: string }) => new RegExp(`${markers.start}[\\s\\S]*?${markers.end}`);
+
 /** `text` with `section` in place of the part between `markers`, else added before `end` (or at the end). */
 function placeSection(text: string, section: string, markers: { start: string; end: string }, end?: string): string {
-  const marked = new RegExp(`${markers.start}[\\s\\S]*?${markers.end}`);
+  const marked = markedSection(markers);
   if (marked.test(text)) return text.replace(marked, () => section);
   const at = end ? text.indexOf(end) : text.trimEnd().length;
   return `${text.slice(0, at)}\n\n${section}${text.slice(at)}`;
+}
+
+/**
+ * BENCH_KEEP=sync,optimizer: sections whose figures of the last run are kept as they are (their
+ * code unchanged since), not measured again; each says when it was measured.
+ */
+const kept = new Set(process.env.BENCH_KEEP?.split(',') ?? []);
+
+/** A section of the last results: its figures (latest.json) and its lines (latest.md). */
+function keptSection(name: string, markers: { start: string; end: string }): { run: unknown; lines: string[] } {
+  const run = (JSON.parse(readFileSync('bench/results/latest.json', 'utf8')) as Record<string, unknown>)[name];
+  const found = markedSection(markers).exec(readFileSync('bench/results/latest.md', 'utf8'));
+  if (run === undefined || !found) throw new Error(`BENCH_KEEP: the last results have no "${name}" section to keep`);
+  console.log(`keeping the last ${name} figures…`);
+  return { run, lines: found[0].split('\n') };
+}
+
+async function syncSection(appDir: string): Promise<{ run: SyncRun; lines: string[] }> {
+  const run = await syncSpeed(appDir);
+  return { run, lines: syncLines(run) };
 }
 
 async function main() {
@@ -410,9 +403,11 @@ async function main() {
   console.log('importing an Anki package…');
   const imported = await importSpeed(appServer.url, work);
   console.log('syncing…');
-  const synced = await syncSpeed(appDir);
+  const synced = kept.has('sync') ? keptSection('sync', syncMarkers) : await syncSection(appDir);
   const measured: Partial<Record<AppSection, { run: unknown; lines: string[] }>> = {};
-  for (const name of Object.keys(appSections) as AppSection[]) measured[name] = await measureSection(name, appServer.url);
+  for (const name of Object.keys(appSections) as AppSection[]) {
+    measured[name] = kept.has(name) ? keptSection(name, appSections[name].markers) : await measureSection(name, appServer.url);
+  }
   await appServer.close();
   await floorServer.close();
   rmSync(work, { recursive: true, force: true });
@@ -441,6 +436,8 @@ async function main() {
     `| ratio app / floor | ${(median(cold.app) / median(cold.floor)).toFixed(2)} | | |`,
     `| app, warm offline, first card | ${ms(median(warm))} | ${ms(Math.min(...warm))} | ${ms(Math.max(...warm))} |`,
     '',
+    `Goal (issue 16): cold start to the first card ≤ 1.5× the floor: ${median(cold.app) / median(cold.floor) <= 1.5 ? 'met' : 'missed'} (${(median(cold.app) / median(cold.floor)).toFixed(2)}×).`,
+    '',
     `**Answer latency**: from the grade key's event time to the next card in the page (DOM) and to the first animation frame after it (a frame comes every 16.7 ms, so this adds the wait for the display; the floor row shows that wait alone), over ${answersPerSize} answers (Space, ${readingMs} ms to read, then 3 = Good) on the review screen, unthrottled CPU. **Queue**: time for the storage module to build the study queue of the deck (next card and counts), 30 runs after 4 warm-ups. **Answer write**: one answer's transaction (card and log row, durability strict), 30 runs. Collections are generated: 30 % new, 0.2 % learning, the rest review cards with a replayed FSRS history; ${'250 + 1 %'} of them due today.`,
     '',
     '| cards | review log rows | answers | key → card in DOM p50 / p95 | key → next frame p50 / p95 | queue p50 / p95 | answer write p50 / p95 |',
@@ -452,6 +449,8 @@ async function main() {
       return `| ${size.toLocaleString('en')} | ${seed.logRows.toLocaleString('en')} | ${answers.length} | ${ms(median(dom))} / ${ms(percentile(dom, 0.95))} | ${ms(median(frame))} / ${ms(percentile(frame, 0.95))} | ${ms(median(seed.queueMs))} / ${ms(percentile(seed.queueMs, 0.95))} | ${ms(median(seed.writeMs))} / ${ms(percentile(seed.writeMs, 0.95))} |`;
     }),
     '',
+    `Goal (issue 16): answer → next card in the DOM p95 ≤ 8 ms: ${bySize.map(({ size, answers }) => `${size.toLocaleString('en')} cards ${percentile(answers.map((answer) => answer.dom), 0.95) <= 8 ? 'met' : 'missed'}`).join(', ')}.`,
+    '',
     `**Card text**: parsing (markdown-it) and building the Preact elements of one card side, in Node on this machine, unthrottled, ${markdownRuns} runs each, a new text each run.`,
     '',
     '| card text | p50 / p95 |',
@@ -462,7 +461,7 @@ async function main() {
     '',
     ...importLines(imported),
     '',
-    ...syncLines(synced),
+    ...synced.lines,
     ...Object.values(measured).flatMap((part) => ['', ...part.lines]),
   ];
   const table = lines.join('\n');
@@ -477,7 +476,7 @@ async function main() {
     markdown,
     bySize: bySize.map(({ size, seed, answers, heapBytes }) => ({ size, seed, answers, heapBytes })),
     import: imported,
-    sync: synced,
+    sync: synced.run,
     ...Object.fromEntries(Object.entries(measured).map(([name, part]) => [name, part.run])),
   };
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
