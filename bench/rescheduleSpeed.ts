@@ -195,6 +195,15 @@ export function rescheduleLines(runs: RescheduleRun[]): string[] {
       (run) =>
         `| ${run.cards.toLocaleString('en')} | ${run.logRows.toLocaleString('en')} | ${run.changed.toLocaleString('en')} | ${s(run.tapToDoneMs)} | ${s(run.computingMs)} | ${s(floorMs(run))} (${s(run.floor.computeMs)} + ${s(run.floor.readMs)} + ${s(run.floor.writeMs)}) | ${(run.tapToDoneMs / floorMs(run)).toFixed(1)} | ${tasks(run.cpuLongTasks)} / ${tasks(run.longTasks)} | ${s(run.undoMs)} | ${tasks(run.undoCpuLongTasks)} / ${tasks(run.undoLongTasks)} |`,
     ),
+    '',
+    rescheduleGoals(runs),
     rescheduleMarkers.end,
   ];
+}
+
+/** Issue 16's goals for rescheduling, met or missed at each size. */
+export function rescheduleGoals(runs: RescheduleRun[]): string {
+  const check = (met: boolean) => (met ? 'met' : 'missed');
+  const sizes = (goal: (run: RescheduleRun) => boolean) => runs.map((run) => `${run.cards.toLocaleString('en')} ${check(goal(run))}`).join(', ');
+  return `Goals (issue 16): completes with a progress bar and one undoable step: ${sizes((run) => run.changed > 0 && run.undoMs > 0)}; no main-thread task over 50 ms of CPU while rescheduling: ${sizes((run) => run.cpuLongTasks.length === 0)}; nor while undoing: ${sizes((run) => run.undoCpuLongTasks.length === 0)}.`;
 }

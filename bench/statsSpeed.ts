@@ -83,6 +83,15 @@ export function statsLines(runs: StatsRun[]): string[] {
       (run) =>
         `| ${run.cards.toLocaleString('en')} | ${run.logRows.toLocaleString('en')} | ${s(run.firstChartMs)} | ${s(run.allChartsMs)} | ${s(run.workerMs)} | ${s(run.floorMs)} | ${(run.allChartsMs / run.floorMs).toFixed(2)} | ${list(run.longTasks.map((task) => task.duration))} | ${list(run.tracedTasks.filter((task) => task.cpuMs > 50).map((task) => task.cpuMs))} | ${run.progressShown ? 'yes' : 'no'} |`,
     ),
+    '',
+    statsGoals(runs),
     statsMarkers.end,
   ];
+}
+
+/** Issue 16's goals for the statistics, met or missed at each size. */
+export function statsGoals(runs: StatsRun[]): string {
+  const check = (met: boolean) => (met ? 'met' : 'missed');
+  const sizes = (goal: (run: StatsRun) => boolean) => runs.map((run) => `${run.cards.toLocaleString('en')} ${check(goal(run))}`).join(', ');
+  return `Goals (issue 16): first chart within 1 s: ${sizes((run) => run.firstChartMs <= 1000)}; no main-thread task over 50 ms of CPU: ${sizes((run) => run.tracedTasks.every((task) => task.cpuMs <= 50))}.`;
 }
