@@ -6,6 +6,7 @@
 // plain IndexedDB reading the deck's cards and the whole log (getAll) and writing as many
 // cards and log rows as changed in one transaction, into stores with the app's indexes, in the
 // same browser profile.
+import { metAtSizes } from './goals.ts';
 import { loadavg } from 'node:os';
 import { rescheduleFromHistory, schedulerForSettings } from '../src/domain/scheduler.ts';
 import { defaultSettings, type ReviewLogRow } from '../src/domain/types.ts';
@@ -203,7 +204,6 @@ export function rescheduleLines(runs: RescheduleRun[]): string[] {
 
 /** Issue 16's goals for rescheduling, met or missed at each size. */
 export function rescheduleGoals(runs: RescheduleRun[]): string {
-  const check = (met: boolean) => (met ? 'met' : 'missed');
-  const sizes = (goal: (run: RescheduleRun) => boolean) => runs.map((run) => `${run.cards.toLocaleString('en')} ${check(goal(run))}`).join(', ');
+  const sizes = (goal: (run: RescheduleRun) => boolean) => metAtSizes(runs, goal);
   return `Goals (issue 16): completes with a progress bar and one undoable step: ${sizes((run) => run.changed > 0 && run.undoMs > 0)}; no main-thread task over 50 ms of CPU while rescheduling: ${sizes((run) => run.cpuLongTasks.length === 0)}; nor while undoing: ${sizes((run) => run.undoCpuLongTasks.length === 0)}.`;
 }
